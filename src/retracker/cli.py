@@ -1,0 +1,528 @@
+"""The `retracker` command: parse options, call the library, render, pick an exit code.
+
+Heavy modules (YAML, pydantic models, rich tables) are imported inside the commands that
+use them, so `--version` and `--help` stay fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from . import __version__
+
+ISSUES_URL = "https://github.com/retracker/retracker/issues"
+
+
+class RetrackerGroup(TyperGroup):
+    """Turns known errors into one line and exit 2, unexpected ones into exit 3."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:  # the one place every command's failure ends up
+            if _is_cli_exception(exc):
+                raise
+            from .diagnostics import RetrackerError
+
+            if isinstance(exc, RetrackerError):
+                hint = f" ({exc.hint})" if exc.hint else ""
+                typer.echo(f"retracker: error: {exc}{hint}", err=True)
+                raise typer.Exit(exc.exit_code) from None
+            if isinstance(exc, BrokenPipeError):
+                raise typer.Exit(0) from None
+            _internal_error(ctx, exc)
+
+
+def _is_cli_exception(exc: Exception) -> bool:
+    """Usage errors and exits raised by typer (or click) itself: let them through."""
+    if isinstance(exc, typer.Exit | typer.Abort | typer.TyperException):
+        return True
+    return type(exc).__module__.split(".")[0] in ("typer", "click")
+
+
+def _internal_error(ctx: Any, exc: Exception) -> None:
+    debug = bool((ctx.obj or {}).get("debug")) or bool(os.environ.get("RETRACKER_DEBUG"))
+    if debug:
+        traceback.print_exception(exc)
+    typer.echo(
+        f"retracker: internal error: {type(exc).__name__}: {exc}\n"
+        f"This is a bug; please report it at {ISSUES_URL}"
+        + ("" if debug else " (run with --debug for the traceback)"),
+        err=True,
+    )
+    raise typer.Exit(3)
+
+
+app = typer.Typer(
+    cls=RetrackerGroup,
+    help="Track policy events on rare earths and other critical minerals.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+    no_args_is_help=False,
+    add_completion=True,
+)
+
+# ------------------------------------------------------------------ shared options
+
+
+def _complete_material(incomplete: str) -> list[str]:
+    from .vocab import MATERIALS
+
+    return [k for k in MATERIALS if k.lower().startswith(incomplete.lower())]
+
+
+def _complete_country(incomplete: str) -> list[str]:
+    from .vocab import country_codes
+
+    return [c for c in country_codes() if c.lower().startswith(incomplete.lower())]
+
+
+def _complete_kind(incomplete: str) -> list[str]:
+    from .model import KINDS
+
+    return [k for k in KINDS if k.startswith(incomplete)]
+
+
+def _complete_id(incomplete: str) -> list[str]:
+    try:
+        from .dataset import load_dataset
+
+        ids = load_dataset(os.environ.get("RETRACKER_DATA")).by_id
+    except Exception:
+        return []
+    return [i for i in ids if i.startswith(incomplete)]
+
+
+Element = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--element",
+        "-e",
+        help="Material: symbol, name, Chinese name or group (repeatable).",
+        autocompletion=_complete_material,
+    ),
+]
+Country = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--country",
+        "-c",
+        help="Issuer or target country (repeatable); measures on ALL match every country.",
+        autocompletion=_complete_country,
+    ),
+]
+Issuer = Annotated[
+    list[str] | None,
+    typer.Option("--issuer", help="Acting jurisdiction (repeatable).", autocompletion=_complete_country),
+]
+Kind = Annotated[
+    list[str] | None,
+    typer.Option("--kind", "-k", help="Event kind (repeatable).", autocompletion=_complete_kind),
+]
+Since = Annotated[str | None, typer.Option(help="From this date: 2025, 2025-05, 'May 2025', 2025-05-12.")]
+Until = Annotated[str | None, typer.Option(help="Up to this date; a partial date covers its whole period.")]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+On = Annotated[str | None, typer.Option("--on", help="The date to answer for (default: today).")]
+
+
+def _state(ctx: typer.Context) -> dict[str, Any]:
+    ctx.ensure_object(dict)
+    return ctx.obj
+
+
+@app.callback(invoke_without_command=True)
+def main_callback(
+    ctx: typer.Context,
+    data: Annotated[
+        str | None,
+        typer.Option("--data", "-d", envvar="RETRACKER_DATA", help="Data directory (holds dataset.yaml)."),
+    ] = None,
+    lang: Annotated[
+        str, typer.Option("--lang", envvar="RETRACKER_LANG", help="Output language: en or zh.")
+    ] = "en",
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", help="With --version: libraries and YAML loader.")
+    ] = False,
+) -> None:
+    """Track policy events on rare earths and other critical minerals.
+
+    [b]Examples[/b]
+
+      retracker timeline --since 2025-01 --element Dy
+
+      retracker show --element antimony
+
+      retracker status --on 2025-11-20 --country US
+    """
+    if lang not in ("en", "zh"):
+        raise typer.BadParameter("use en or zh", param_hint="--lang")
+    state = _state(ctx)
+    state.update(data=data, lang=lang, debug=debug)
+    if version:
+        typer.echo(f"retracker {__version__}")
+        if verbose:
+            typer.echo(_version_details())
+        raise typer.Exit(0)
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
+        raise typer.Exit(0)
+
+
+def _version_details() -> str:
+    import platform
+    from importlib.metadata import version
+
+    from .yamlio import LOADER_NAME
+
+    libs = ", ".join(f"{p} {version(p)}" for p in ("pydantic", "PyYAML", "typer", "rich"))
+    return f"python {platform.python_version()}; {libs}; YAML loader: {LOADER_NAME}"
+
+
+def _dataset(ctx: typer.Context):
+    from .dataset import load_dataset
+
+    ds = load_dataset(_state(ctx).get("data"))
+    if ds.diagnostics:
+        typer.echo(
+            f"retracker: warning: {len(ds.diagnostics)} event file(s) could not be read; "
+            "run `retracker lint` to see why",
+            err=True,
+        )
+    return ds
+
+
+def _print(renderable: Any) -> None:
+    from .render import make_console
+
+    make_console().print(renderable)
+
+
+def _print_json(payload: Any) -> None:
+    from .render import dump_json
+
+    typer.echo(dump_json(payload))
+
+
+def _filters(element, country, issuer, kind, since=None, until=None):
+    from .query import Filters
+
+    return Filters.build(
+        material=element or [],
+        country=country or [],
+        issuer=issuer or [],
+        kind=kind or [],
+        since=since,
+        until=until,
+    )
+
+
+def _lang(ctx: typer.Context) -> str:
+    return _state(ctx).get("lang", "en")
+
+
+def _today(on: str | None):
+    import datetime as dt
+
+    from .query import parse_when
+
+    return parse_when(on) if on else dt.date.today()
+
+
+def _coverage_warning(ds, day) -> None:
+    if ds.coverage and day > ds.coverage:
+        typer.echo(
+            f"retracker: warning: {day} is after the log's coverage date {ds.coverage}; "
+            "the log cannot know what it has not recorded",
+            err=True,
+        )
+
+
+# ------------------------------------------------------------------ commands
+
+
+@app.command()
+def timeline(
+    ctx: typer.Context,
+    element: Element = None,
+    country: Country = None,
+    issuer: Issuer = None,
+    kind: Kind = None,
+    since: Since = None,
+    until: Until = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="Show at most N events.")] = None,
+    reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Newest first.")] = False,
+    as_json: AsJson = False,
+) -> None:
+    """Events in date order.
+
+    [b]Examples[/b]
+
+      retracker timeline --since 2025-01 --element Dy
+
+      retracker timeline --country US --kind tariff --json
+    """
+    from .query import filter_events
+
+    ds = _dataset(ctx)
+    events = filter_events(
+        ds.events, _filters(element, country, issuer, kind, since, until), reverse=reverse, limit=limit
+    )
+    if as_json:
+        _print_json([e.to_json() for e in events])
+        return
+    from .render import timeline_table
+
+    _print(timeline_table(events, _lang(ctx)))
+    typer.echo(f"{len(events)} event(s); log reviewed up to {ds.coverage}", err=True)
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    event_id: Annotated[
+        str | None, typer.Argument(metavar="[ID]", help="An event id.", autocompletion=_complete_id)
+    ] = None,
+    element: Element = None,
+    country: Country = None,
+    kind: Kind = None,
+    on: On = None,
+    as_json: AsJson = False,
+) -> None:
+    """One event in full, or everything that touches a material.
+
+    [b]Examples[/b]
+
+      retracker show --element antimony
+
+      retracker show 2025-10-09-cn-mofcom-61-overseas-rare-earth-items
+    """
+    from .diagnostics import RetrackerError
+    from .query import filter_events
+    from .status import StatusEngine
+
+    if not event_id and not (element or country or kind):
+        raise RetrackerError(
+            "give an event ID or --element/--country/--kind", hint="see retracker show --help"
+        )
+    ds = _dataset(ctx)
+    engine = StatusEngine(ds)
+    day = _today(on)
+    if event_id:
+        _show_one(ctx, ds, engine, ds.get(event_id), day, as_json)
+        return
+    events = filter_events(ds.events, _filters(element, country, None, kind))
+    if as_json:
+        _print_json([_with_status(e, engine, day) for e in events])
+        return
+    from .render import element_view
+
+    _print(element_view(ds, events, engine, day, _lang(ctx)))
+    typer.echo(f"{len(events)} event(s); status as of {day}", err=True)
+
+
+def _with_status(event, engine, day) -> dict[str, Any]:
+    payload = event.to_json()
+    st = engine.status(event.id, day)
+    payload["status"] = st.to_json() if st else None
+    return payload
+
+
+def _show_one(ctx, ds, engine, event, day, as_json: bool) -> None:
+    if as_json:
+        payload = _with_status(event, engine, day)
+        payload["acted_on_by"] = [
+            {"type": r.type, "by": e.id, "part": r.target_part} for r, e in ds.acted_on_by(event.id)
+        ]
+        _print_json(payload)
+        return
+    from .render import event_view
+
+    _print(event_view(ds, event, engine, day, _lang(ctx)))
+
+
+@app.command()
+def status(
+    ctx: typer.Context,
+    on: On = None,
+    element: Element = None,
+    country: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--country",
+            "-c",
+            help="Measures whose targets include this country or ALL.",
+            autocompletion=_complete_country,
+        ),
+    ] = None,
+    issuer: Issuer = None,
+    show_all: Annotated[bool, typer.Option("--all", help="Include expired and revoked measures.")] = False,
+    as_json: AsJson = False,
+) -> None:
+    """What is in force on a date, what binds first, and why.
+
+    [b]Examples[/b]
+
+      retracker status --country US
+
+      retracker status --on 2025-11-20 --element Ga --json
+    """
+    from .query import Filters, filter_events
+    from .status import StatusEngine
+
+    ds = _dataset(ctx)
+    day = _today(on)
+    _coverage_warning(ds, day)
+    f = _filters(element, None, issuer, None)
+    pool = [e for e in filter_events(ds.events, f) if e.is_measure]
+    if country:
+        codes = Filters.build(country=country).countries
+        pool = [e for e in pool if "ALL" in e.targets or set(codes) & set(e.targets)]
+    found = StatusEngine(ds).status_all(day, pool)
+    if not show_all:
+        found = [s for s in found if s.status not in ("expired", "revoked")]
+    if as_json:
+        _print_json([s.to_json() for s in found])
+        return
+    from .render import status_table
+
+    _print(status_table(ds, found, _lang(ctx)))
+    typer.echo(f"{len(found)} measure(s) on {day}", err=True)
+
+
+@app.command()
+def upcoming(
+    ctx: typer.Context,
+    days: Annotated[int, typer.Option(min=0, help="How many days ahead to look.")] = 90,
+    start: Annotated[str | None, typer.Option("--from", help="Start of the window (default: today).")] = None,
+    element: Element = None,
+    country: Country = None,
+    as_json: AsJson = False,
+) -> None:
+    """Dates in the window when something changes: parts taking effect, suspensions ending.
+
+    [b]Examples[/b]
+
+      retracker upcoming --days 90
+
+      retracker upcoming --from 2026-10-01 --days 60 --json
+    """
+    import datetime as dt
+
+    from .query import filter_events
+    from .status import StatusEngine
+
+    ds = _dataset(ctx)
+    first = _today(start)
+    last = first + dt.timedelta(days=days)
+    _coverage_warning(ds, last)
+    pool = filter_events(ds.events, _filters(element, country, None, None))
+    changes = StatusEngine(ds).changes(first, last, pool)
+    if as_json:
+        _print_json([c.to_json() for c in changes])
+        return
+    from .render import upcoming_table
+
+    _print(upcoming_table(ds, changes, _lang(ctx)))
+    typer.echo(f"{len(changes)} change(s) from {first} to {last}", err=True)
+
+
+@app.command()
+def lint(
+    ctx: typer.Context,
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="[PATH]...", help="Files or folders (default: the data directory)."),
+    ] = None,
+    output_format: Annotated[str, typer.Option("--format", "-f", help="text, json or github.")] = "text",
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too.")] = False,
+) -> None:
+    """Check event files: syntax, schema, vocabulary, dates, relations, sources.
+
+    Given files, lint walks up to dataset.yaml and checks them against the whole log.
+
+    [b]Examples[/b]
+
+      retracker lint
+
+      retracker lint data/events/2025 --format github
+    """
+    from .diagnostics import RetrackerError
+    from .lint import lint_paths
+    from .report import FORMATTERS
+
+    if output_format not in FORMATTERS:
+        raise RetrackerError(f"unknown format '{output_format}'", hint="use " + ", ".join(FORMATTERS))
+    result = lint_paths(paths or None, data=_state(ctx).get("data") if not paths else None)
+    out = FORMATTERS[output_format](result)
+    if out:
+        typer.echo(out)
+    typer.echo(
+        f"{len(result.files)} file(s): {len(result.errors)} error(s), {len(result.warnings)} warning(s)",
+        err=True,
+    )
+    raise typer.Exit(result.exit_code(strict))
+
+
+@app.command()
+def materials(ctx: typer.Context, as_json: AsJson = False) -> None:
+    """Materials the filters accept: elements, material keys, groups and their members."""
+    from .vocab import MATERIALS
+
+    if as_json:
+        _print_json(
+            [
+                {
+                    "key": m.key,
+                    "name": m.name,
+                    "name_zh": m.name_zh,
+                    "type": m.type,
+                    "members": list(m.members),
+                    "aliases": list(m.aliases),
+                }
+                for m in MATERIALS.values()
+            ]
+        )
+        return
+    from .render import materials_table
+
+    _print(materials_table(_lang(ctx)))
+
+
+@app.command()
+def countries(ctx: typer.Context, as_json: AsJson = False) -> None:
+    """Country codes the filters accept (ISO 3166-1 alpha-2, EU, G7, WTO, ALL), with names."""
+    from .vocab import country_codes, country_name
+
+    if as_json:
+        _print_json(
+            [{"code": c, "name": country_name(c), "name_zh": country_name(c, "zh")} for c in country_codes()]
+        )
+        return
+    from .render import countries_table
+
+    _print(countries_table(_lang(ctx)))
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of an event file (committed as schema/event.schema.json)."""
+    from .model import event_json_schema
+
+    _print_json(event_json_schema())
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app(prog_name="retracker")
+    except KeyboardInterrupt:
+        sys.exit(130)

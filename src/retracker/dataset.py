@@ -1,0 +1,299 @@
+"""Find a data directory and load it into a :class:`Dataset`.
+
+A data directory holds ``dataset.yaml`` (``schema_version``, ``coverage``) and
+``events/YYYY/<id>.yaml``. Loading never raises on a bad event file: each problem becomes
+a :class:`~retracker.diagnostics.Diagnostic` and the good events are kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import gc
+import os
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from . import model, yamlio
+from .diagnostics import Diagnostic, RetrackerError
+
+ENV_VAR = "RETRACKER_DATA"
+EVENT_SUFFIX = ".yaml"
+
+
+def bundled_data_dir() -> Path:
+    """The log shipped with the package (in a wheel) or beside it (in a checkout)."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "_data"
+    if (packaged / "dataset.yaml").is_file():
+        return packaged
+    return here.parent.parent / "data"
+
+
+def resolve_data_dir(option: str | os.PathLike[str] | None = None) -> Path:
+    """``--data DIR``, else ``$RETRACKER_DATA``, else the bundled log."""
+    chosen = option or os.environ.get(ENV_VAR) or bundled_data_dir()
+    path = Path(chosen)
+    if not (path / "dataset.yaml").is_file():
+        origin = "--data" if option else (ENV_VAR if os.environ.get(ENV_VAR) else "bundled log")
+        raise RetrackerError(
+            f"no dataset.yaml in {path} ({origin})",
+            hint="point --data or RETRACKER_DATA at a folder holding dataset.yaml and events/",
+        )
+    return path
+
+
+def find_root(start: Path) -> Path | None:
+    """Walk up from ``start`` to the folder holding dataset.yaml, if any."""
+    current = start.resolve()
+    if current.is_file() or not current.exists():
+        current = current.parent
+    for folder in (current, *current.parents):
+        if (folder / "dataset.yaml").is_file():
+            return folder
+    return None
+
+
+def iter_event_files(folder: Path) -> Iterator[Path]:
+    """Every non-hidden file under ``folder``, sorted (event files and strays alike)."""
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        # A folder named like an event file is reported (RT001), not walked into.
+        posing = [d for d in dirnames if d.endswith(EVENT_SUFFIX)]
+        dirnames[:] = [d for d in dirnames if d not in posing]
+        for name in sorted(filenames + posing):
+            if not name.startswith("."):
+                yield Path(dirpath) / name
+
+
+@dataclass
+class Dataset:
+    """The events of one data directory, with indexes and the problems found loading it."""
+
+    root: Path | None
+    events: list[model.Event]
+    event_paths: list[Path] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)
+    documents: dict[Path, yamlio.Document] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._path_of = {id(e): p for e, p in zip(self.events, self.event_paths, strict=False)}
+        self.events.sort(key=lambda e: (e.date, e.id))
+        self.by_id: dict[str, model.Event] = {}
+        self.paths: dict[str, Path] = {}
+        for event in self.events:
+            self.by_id.setdefault(event.id, event)
+            if id(event) in self._path_of:
+                self.paths.setdefault(event.id, self._path_of[id(event)])
+        self._inverse: dict[str, list[tuple[model.Relation, model.Event]]] | None = None
+
+    def path_of(self, event: model.Event) -> Path | None:
+        """The file an event was read from (None for events built in memory)."""
+        return self._path_of.get(id(event))
+
+    @property
+    def coverage(self) -> dt.date | None:
+        value = self.meta.get("coverage")
+        return value if isinstance(value, dt.date) else None
+
+    @property
+    def live(self) -> list[model.Event]:
+        """Events whose record has not been withdrawn."""
+        return [e for e in self.events if e.withdrawn is None]
+
+    def get(self, event_id: str) -> model.Event:
+        """The event with this id, or a :class:`RetrackerError` with suggestions."""
+        event = self.by_id.get(event_id)
+        if event is None:
+            close = difflib.get_close_matches(event_id, self.by_id, n=3, cutoff=0.5)
+            hint = f"did you mean {' or '.join(close)}?" if close else "see `retracker timeline`"
+            raise RetrackerError(f"no event with id '{event_id}'", hint=hint)
+        return event
+
+    def acted_on_by(self, event_id: str) -> list[tuple[model.Relation, model.Event]]:
+        """Derived inverse relations: (relation, acting event) for every act on ``event_id``."""
+        if self._inverse is None:
+            inverse: dict[str, list[tuple[model.Relation, model.Event]]] = defaultdict(list)
+            for event in self.live:
+                for rel in event.relations:
+                    inverse[rel.target_id].append((rel, event))
+            self._inverse = dict(inverse)
+        return self._inverse.get(event_id, [])
+
+    def events_for(self, **filters: Any) -> list[model.Event]:
+        """Shorthand for :func:`retracker.query.filter_events` over this dataset."""
+        from .query import Filters, filter_events
+
+        return filter_events(self.events, Filters.build(**filters))
+
+
+def load_dataset(path: str | os.PathLike[str] | None = None, *, keep_documents: bool = False) -> Dataset:
+    """Load a data directory (``--data`` resolution applies when ``path`` is None)."""
+    root = resolve_data_dir(path)
+    meta, meta_diags = load_meta(root)
+    files = list(iter_event_files(root / "events"))
+    events, paths, diags, docs = load_files(files, root, keep_documents=keep_documents)
+    return Dataset(root, events, paths, meta_diags + diags, meta, docs)
+
+
+def load_meta(root: Path) -> tuple[dict[str, Any], list[Diagnostic]]:
+    """Read dataset.yaml; ``coverage`` becomes a date."""
+    path = root / "dataset.yaml"
+    try:
+        doc = yamlio.load_path(path)
+    except yamlio.YamlProblem as p:
+        return {}, [Diagnostic(str(path), p.line, p.col, p.code, p.message, hint=p.hint)]
+    meta = doc.data if isinstance(doc.data, dict) else {}
+    try:
+        meta["coverage"] = model._strict_date(meta.get("coverage"))
+    except Exception:
+        line, col = doc.locate(("coverage",))
+        return meta, [Diagnostic(str(path), line, col, "RT105", "dataset.yaml needs coverage: YYYY-MM-DD")]
+    return meta, []
+
+
+def load_files(
+    files: Iterable[Path], root: Path | None, *, keep_documents: bool = False
+) -> tuple[list[model.Event], list[Path], list[Diagnostic], dict[Path, yamlio.Document]]:
+    """Load event files; the garbage collector is paused during the bulk load.
+
+    Returns the events, the path of each (parallel lists), the diagnostics and, when asked,
+    the parsed documents (for locating later findings).
+    """
+    events: list[model.Event] = []
+    paths: list[Path] = []
+    diags: list[Diagnostic] = []
+    docs: dict[Path, yamlio.Document] = {}
+    resolved_root = root.resolve() if root else None
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for path in files:
+            event, file_diags, doc = load_event_file(path, resolved_root)
+            diags.extend(file_diags)
+            if doc is not None and keep_documents:
+                docs[path] = doc
+            if event is not None:
+                events.append(event)
+                paths.append(path)
+    finally:
+        if was_enabled:
+            gc.enable()
+    return events, paths, diags, docs
+
+
+def load_event_file(
+    path: Path, root: Path | None = None
+) -> tuple[model.Event | None, list[Diagnostic], yamlio.Document | None]:
+    """Load and validate one event file: (event or None, diagnostics, document or None)."""
+    name = str(path)
+    stray = _stray_file(path, root)
+    if stray is not None:
+        return None, [stray], None
+    try:
+        doc = yamlio.load_path(path)
+    except yamlio.YamlProblem as p:
+        return None, [Diagnostic(name, p.line, p.col, p.code, p.message, hint=p.hint)], None
+    if not isinstance(doc.data, dict):
+        found = type(doc.data).__name__ if doc.data is not None else "null"
+        line, col = doc.locate(())
+        diag = Diagnostic(name, line, col, "RT006", f"top level must be a mapping, found {found}")
+        return None, [diag], doc
+    try:
+        return model.Event.model_validate(doc.data), [], doc
+    except ValidationError as exc:
+        return None, [_schema_diagnostic(name, doc, err) for err in exc.errors()], doc
+    except RecursionError:
+        return None, [Diagnostic(name, 1, 1, "RT010", "document nests too deeply")], doc
+
+
+def _stray_file(path: Path, root: Path | None) -> Diagnostic | None:
+    if path.suffix != EVENT_SUFFIX and not path.is_dir():
+        hint = "rename it to .yaml" if path.suffix == ".yml" else "event files end in .yaml"
+        return Diagnostic(str(path), 1, 1, "RT012", f"not an event file ('{path.name}')", hint=hint)
+    if root is not None and path.is_symlink():
+        target = path.resolve()
+        if not target.is_relative_to(root):
+            return Diagnostic(
+                str(path), 1, 1, "RT013", f"symlink points outside the data directory ({target})"
+            )
+    return None
+
+
+# ------------------------------------------------------------ pydantic -> located diagnostics
+
+_CODE_BY_TYPE = {
+    "extra_forbidden": "RT101",
+    "missing": "RT102",
+    "unknown_material": "RT103",
+    "unknown_country": "RT104",
+    "invalid_date": "RT105",
+    "invalid_url": "RT302",
+}
+
+_MODEL_AT = {
+    "sources": model.Source,
+    "parts": model.Part,
+    "relations": model.Relation,
+    "figures": model.Figure,
+    "withdrawn": model.Withdrawn,
+}
+
+
+def _dotted(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for step in loc:
+        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else str(step))
+    return out or "(top level)"
+
+
+def _model_for(loc: tuple[Any, ...]) -> type[model.BaseModel]:
+    if len(loc) >= 2 and loc[0] in _MODEL_AT:
+        return _MODEL_AT[loc[0]]
+    return model.Event
+
+
+def _schema_diagnostic(path: str, doc: yamlio.Document, err: Any) -> Diagnostic:
+    loc = tuple(s for s in err["loc"] if not (isinstance(s, str) and s.startswith("function-")))
+    kind = err["type"]
+    code = _CODE_BY_TYPE.get(kind, "RT106")
+    where = _dotted(loc)
+    hint = None
+    if kind == "extra_forbidden":
+        line, col = doc.locate_key(loc)
+        fields = list(_model_for(loc).model_fields)
+        close = difflib.get_close_matches(str(loc[-1]), fields, n=1, cutoff=0.6)
+        message = f"unknown field '{where}'"
+        hint = f"did you mean '{close[0]}'?" if close else None
+    elif kind == "missing":
+        line, col = doc.locate(loc[:-1])
+        message = f"missing required field '{where}'"
+    else:
+        line, col = doc.locate(loc)
+        message = f"{where}: {err['msg']}"
+        hint = _value_hint(kind, err.get("input"), loc)
+    if loc == ("sources",) and kind == "too_short":
+        code, message = "RT301", "an event needs at least one source"
+    if loc == ("id",) and kind == "string_pattern_mismatch":
+        code = "RT107"
+        message = f"id '{err.get('input')}' must read YYYY-MM-DD-words-in-lower-case"
+    return Diagnostic(path, line, col, code, message, hint=hint)
+
+
+def _value_hint(kind: str, value: Any, loc: tuple[Any, ...]) -> str | None:
+    if kind == "string_type" and isinstance(value, bool):
+        return "YAML read this as a boolean; quote it"
+    if kind == "string_type" and isinstance(value, int | float):
+        return "YAML read this as a number; quote it"
+    if kind == "literal_error" and isinstance(value, str):
+        field_info = _model_for(loc).model_fields.get(str(loc[-1]))
+        choices = list(getattr(field_info.annotation, "__args__", ())) if field_info else []
+        close = difflib.get_close_matches(value, [str(c) for c in choices], n=1, cutoff=0.5)
+        return f"did you mean '{close[0]}'?" if close else None
+    return None

@@ -1,0 +1,402 @@
+"""Lint: every check in one registry, cross-file checks over the whole log.
+
+Checks with a function run over the loaded dataset; the others are raised while a file is
+read (syntax, encoding) or validated (schema) and are listed here so that the registry is
+the one place that documents every code (the README table is generated from it).
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import model
+from .dataset import Dataset, find_root, iter_event_files, load_files, load_meta, resolve_data_dir
+from .diagnostics import Diagnostic, RetrackerError, Severity
+
+CheckFn = Callable[[Dataset], Iterator[Diagnostic]]
+
+
+@dataclass(frozen=True)
+class Check:
+    code: str
+    name: str
+    severity: Severity
+    description: str
+    run: CheckFn | None = None
+
+
+REGISTRY: dict[str, Check] = {}
+
+
+def _register(code: str, name: str, description: str, severity: Severity = "error") -> None:
+    REGISTRY[code] = Check(code, name, severity, description)
+
+
+def check(code: str, name: str, description: str, severity: Severity = "error"):
+    """Decorator: register a cross-file check under ``code``."""
+
+    def wrap(fn: CheckFn) -> CheckFn:
+        REGISTRY[code] = Check(code, name, severity, description, fn)
+        return fn
+
+    return wrap
+
+
+# Raised while reading a file (yamlio) or validating it (dataset).
+_register("RT001", "unreadable", "the path cannot be read as a file (directory, permissions)")
+_register("RT002", "encoding", "the file is not UTF-8 text (UTF-16, Latin-1, NUL bytes)")
+_register("RT003", "too-large", "the file exceeds the 1 MiB size limit")
+_register("RT004", "syntax", "the file is not valid YAML (tabs, unclosed brackets, bad keys)")
+_register("RT005", "empty", "the file holds no YAML document (empty, or only comments)")
+_register("RT006", "not-a-mapping", "the top level is a list or a scalar, not a mapping")
+_register("RT007", "duplicate-key", "a key appears twice in one mapping, at any depth")
+_register("RT008", "alias", "anchors, aliases and merge keys are not allowed")
+_register("RT009", "tag", "explicit tags other than the YAML core ones (!!python/..., !custom)")
+_register("RT010", "too-deep", "nesting deeper than 32 levels")
+_register("RT011", "multi-document", "more than one YAML document in the file")
+_register("RT012", "not-event-file", "a file under events/ that does not end in .yaml")
+_register("RT013", "symlink-outside", "a symlink that points outside the data directory")
+_register("RT101", "unknown-field", "a field the event format does not define (with a guess)")
+_register("RT102", "missing-field", "a required field is missing")
+_register("RT103", "unknown-material", "a material that is not in the vocabulary (with a guess)")
+_register("RT104", "unknown-country", "a country that is not ISO 3166-1 alpha-2, EU, G7, WTO or ALL")
+_register("RT105", "invalid-date", "a date that is not a real YYYY-MM-DD date")
+_register("RT106", "invalid-value", "a value of the wrong type or outside a closed list")
+_register("RT107", "invalid-id", "an id that does not read YYYY-MM-DD-lower-case-words")
+_register("RT301", "no-source", "an event without any source")
+_register("RT302", "url-scheme", "a source URL that is not http(s)")
+
+
+def _diag(ds: Dataset, event: model.Event, loc: tuple, code: str, message: str, **kw) -> Diagnostic:
+    path = ds.path_of(event)
+    doc = ds.documents.get(path) if path else None
+    line, col = doc.locate(loc) if doc else (1, 1)
+    severity = REGISTRY[code].severity
+    return Diagnostic(str(path), line, col, code, message, severity=severity, **kw)
+
+
+@check("RT201", "id-matches-file", "the id equals the file's stem")
+def _id_matches_file(ds: Dataset) -> Iterator[Diagnostic]:
+    for event, path in _each(ds):
+        if path.stem != event.id:
+            yield _diag(ds, event, ("id",), "RT201", f"id '{event.id}' differs from file name '{path.stem}'")
+
+
+@check("RT202", "unique-id", "no two files carry the same id")
+def _unique_id(ds: Dataset) -> Iterator[Diagnostic]:
+    first: dict[str, Path] = {}
+    for event, path in _each(ds):
+        if event.id in first and first[event.id] != path:
+            line, col = _locate(ds, path, ("id",))
+            msg = f"id '{event.id}' also used by {first[event.id]}"
+            yield Diagnostic(str(path), line, col, "RT202", msg)
+        first.setdefault(event.id, path)
+
+
+@check("RT203", "year-folder", "the file sits in the folder of its date's year")
+def _year_folder(ds: Dataset) -> Iterator[Diagnostic]:
+    for event, path in _each(ds):
+        if path.parent.name != str(event.date.year):
+            msg = f"file is in '{path.parent.name}/' but its date is in {event.date.year}"
+            yield _diag(ds, event, ("date",), "RT203", msg)
+
+
+@check("RT204", "date-order", "parts and `effective` not before `date`; `ends` after the start")
+def _date_order(ds: Dataset) -> Iterator[Diagnostic]:
+    for event, _ in _each(ds):
+        if event.effective and event.parts:
+            yield _diag(ds, event, ("effective",), "RT204", "give `effective` or `parts`, not both")
+        if event.effective and event.effective < event.date:
+            yield _diag(
+                ds, event, ("effective",), "RT204", f"effective {event.effective} is before date {event.date}"
+            )
+        for i, part in enumerate(event.parts):
+            if part.effective < event.date:
+                msg = f"part '{part.id}' takes effect {part.effective}, before the event's date {event.date}"
+                yield _diag(ds, event, ("parts", i, "effective"), "RT204", msg)
+        if event.ends and event.ends <= event.starts:
+            msg = f"ends {event.ends} is not after the start {event.starts}"
+            yield _diag(ds, event, ("ends",), "RT204", msg)
+
+
+@check("RT205", "unique-instrument", "instrument_key is unique among live (not withdrawn) events")
+def _unique_instrument(ds: Dataset) -> Iterator[Diagnostic]:
+    first: dict[str, str] = {}
+    for event, _ in _each(ds):
+        key = event.instrument_key
+        if key is None or event.withdrawn is not None:
+            continue
+        if key in first and first[key] != event.id:
+            yield _diag(ds, event, ("instrument_key",), "RT205", f"instrument_key {key} also on {first[key]}")
+        first.setdefault(key, event.id)
+
+
+@check("RT206", "relation-target", "every relation points at an existing event")
+def _relation_target(ds: Dataset) -> Iterator[Diagnostic]:
+    for event, i, rel in _relations(ds):
+        if rel.target_id not in ds.by_id and rel.target_id != event.id:
+            close = _close_ids(ds, rel.target_id)
+            hint = f"did you mean {close}?" if close else None
+            yield _diag(
+                ds,
+                event,
+                ("relations", i, "target"),
+                "RT206",
+                f"relation target '{rel.target_id}' does not exist",
+                hint=hint,
+            )
+
+
+@check("RT207", "relation-self", "no event relates to itself")
+def _relation_self(ds: Dataset) -> Iterator[Diagnostic]:
+    for event, i, rel in _relations(ds):
+        if rel.target_id == event.id:
+            yield _diag(ds, event, ("relations", i, "target"), "RT207", "relation points at the event itself")
+
+
+@check("RT208", "relation-part", "an `ID#part` target names a part that event declares")
+def _relation_part(ds: Dataset) -> Iterator[Diagnostic]:
+    for event, i, rel in _relations(ds):
+        target = ds.by_id.get(rel.target_id)
+        if target and rel.target_part and target.part(rel.target_part) is None:
+            have = ", ".join(p.id for p in target.parts) or "none"
+            msg = f"'{rel.target_id}' has no part '{rel.target_part}' (parts: {have})"
+            yield _diag(ds, event, ("relations", i, "target"), "RT208", msg)
+
+
+STATUS_RELATIONS = ("suspends", "revokes", "supersedes", "extends")
+
+
+@check("RT209", "relation-cycle", "status-changing relations (suspends, revokes, ...) form no cycle")
+def _relation_cycle(ds: Dataset) -> Iterator[Diagnostic]:
+    graph: dict[str, set[str]] = defaultdict(set)
+    for event, _, rel in _relations(ds):
+        if rel.type in STATUS_RELATIONS and rel.target_id in ds.by_id:
+            graph[event.id].add(rel.target_id)
+    for start in sorted(graph):
+        cycle = _find_cycle(graph, start)
+        if cycle and cycle[0] == min(cycle[:-1]):
+            event = ds.by_id[start]
+            yield _diag(ds, event, ("relations",), "RT209", "relation cycle: " + " -> ".join(cycle))
+
+
+@check("RT210", "id-date", "the id starts with the event's date")
+def _id_date(ds: Dataset) -> Iterator[Diagnostic]:
+    for event, _ in _each(ds):
+        if not event.id.startswith(event.date.isoformat()):
+            yield _diag(ds, event, ("id",), "RT210", f"id should start with the date {event.date}")
+
+
+@check("RT211", "unique-part", "part ids are unique within an event")
+def _unique_part(ds: Dataset) -> Iterator[Diagnostic]:
+    for event, _ in _each(ds):
+        counts = Counter(p.id for p in event.parts)
+        for i, part in enumerate(event.parts):
+            if counts[part.id] > 1:
+                yield _diag(ds, event, ("parts", i, "id"), "RT211", f"part id '{part.id}' repeated")
+                counts[part.id] = 0
+
+
+@check(
+    "RT212",
+    "relation-kind",
+    "suspends, revokes, supersedes and extends act on a measure (revokes and extends also on a suspension)",
+)
+def _relation_kind(ds: Dataset) -> Iterator[Diagnostic]:
+    for event, i, rel in _relations(ds):
+        target = ds.by_id.get(rel.target_id)
+        if target is None or rel.type not in STATUS_RELATIONS:
+            continue
+        on_suspension = rel.type in ("extends", "revokes") and target.kind == "suspension"
+        allowed = target.is_measure or on_suspension
+        if not allowed:
+            msg = f"'{rel.type}' needs a measure, but '{target.id}' is a {target.kind}"
+            yield _diag(ds, event, ("relations", i, "type"), "RT212", msg)
+
+
+@check("RT213", "suspension-relation", "a suspension event says what it suspends (or extends)", "warning")
+def _suspension_relation(ds: Dataset) -> Iterator[Diagnostic]:
+    for event, _ in _each(ds):
+        acts = {r.type for r in event.relations}
+        if event.kind == "suspension" and not acts & {"suspends", "extends"}:
+            yield _diag(
+                ds, event, ("kind",), "RT213", "suspension without a `suspends` or `extends` relation"
+            )
+
+
+@check("RT303", "primary-source", "a measure has a source marked primary: true", "warning")
+def _primary_source(ds: Dataset) -> Iterator[Diagnostic]:
+    for event, _ in _each(ds):
+        if event.is_measure and not any(s.primary for s in event.sources):
+            yield _diag(ds, event, ("sources",), "RT303", "no source is marked primary: true")
+
+
+@check("RT304", "official-source", "verification: official rests on an official source", "warning")
+def _official_source(ds: Dataset) -> Iterator[Diagnostic]:
+    for event, _ in _each(ds):
+        official = any(s.kind in model.OFFICIAL_SOURCE_KINDS for s in event.sources)
+        if event.verification == "official" and not official:
+            msg = "verification is official but no source is official-text, -translation or spokesperson"
+            yield _diag(ds, event, ("verification",), "RT304", msg)
+
+
+@check("RT305", "title-zh", "a Chinese instrument carries its Chinese title", "warning")
+def _title_zh(ds: Dataset) -> Iterator[Diagnostic]:
+    for event, _ in _each(ds):
+        if event.issuer == "CN" and event.instrument and not event.title_zh:
+            yield _diag(ds, event, ("title",), "RT305", "Chinese instrument without title_zh")
+
+
+@check("RT306", "disputed-source", "a disputed event cites at least two sources", "warning")
+def _disputed(ds: Dataset) -> Iterator[Diagnostic]:
+    for event, _ in _each(ds):
+        if event.verification == "disputed" and len(event.sources) < 2:
+            yield _diag(
+                ds,
+                event,
+                ("sources",),
+                "RT306",
+                "disputed: cite the claim and the source that contradicts it",
+            )
+
+
+@check("RT307", "source-title", "every source records the page's title", "warning")
+def _source_title(ds: Dataset) -> Iterator[Diagnostic]:
+    for event, _ in _each(ds):
+        for i, source in enumerate(event.sources):
+            if not source.title:
+                yield _diag(ds, event, ("sources", i), "RT307", f"source {i + 1} has no title")
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _each(ds: Dataset) -> Iterator[tuple[model.Event, Path]]:
+    for event in ds.events:
+        path = ds.path_of(event)
+        if path is not None:
+            yield event, path
+
+
+def _relations(ds: Dataset) -> Iterator[tuple[model.Event, int, model.Relation]]:
+    for event in ds.events:
+        for i, rel in enumerate(event.relations):
+            yield event, i, rel
+
+
+def _locate(ds: Dataset, path: Path, loc: tuple) -> tuple[int, int]:
+    doc = ds.documents.get(path)
+    return doc.locate(loc) if doc else (1, 1)
+
+
+def _close_ids(ds: Dataset, wanted: str) -> str | None:
+    import difflib
+
+    close = difflib.get_close_matches(wanted, ds.by_id, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def _find_cycle(graph: dict[str, set[str]], start: str) -> list[str] | None:
+    stack: list[tuple[str, list[str]]] = [(start, [start])]
+    visited: set[str] = set()
+    while stack:
+        node, trail = stack.pop()
+        for nxt in sorted(graph.get(node, ())):
+            if nxt == start:
+                return [*trail, start]
+            if nxt not in visited:
+                visited.add(nxt)
+                stack.append((nxt, [*trail, nxt]))
+    return None
+
+
+# ------------------------------------------------------------------ running
+
+
+@dataclass
+class LintResult:
+    diagnostics: list[Diagnostic]
+    files: list[str] = field(default_factory=list)
+    root: Path | None = None
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "warning"]
+
+    def exit_code(self, strict: bool = False) -> int:
+        if self.errors or (strict and self.warnings):
+            return 1
+        return 0
+
+
+def run_checks(ds: Dataset, select: Iterable[str] | None = None) -> list[Diagnostic]:
+    """Cross-file checks over a dataset loaded with ``keep_documents=True``."""
+    wanted = set(select) if select else None
+    found: list[Diagnostic] = []
+    for chk in REGISTRY.values():
+        if chk.run is not None and (wanted is None or chk.code in wanted):
+            found.extend(chk.run(ds))
+    return found
+
+
+def lint_paths(
+    paths: Iterable[str | os.PathLike[str]] | None = None,
+    data: str | os.PathLike[str] | None = None,
+) -> LintResult:
+    """Lint files or folders; with none, the data directory. The whole log is the context."""
+    given = [Path(p) for p in paths or []]
+    for path in given:
+        if not path.exists() and not path.is_symlink():
+            raise RetrackerError(f"no such file or directory: {path}")
+    root = _root_for(given, data)
+    context = list(iter_event_files(root / "events")) if root else []
+    chosen = _expand(given) if given else context
+    report_on = {p.resolve() if not p.is_symlink() else p.absolute() for p in chosen}
+    files = _unique([*context, *chosen])
+    events, ev_paths, diags, docs = load_files(files, root, keep_documents=True)
+    meta, meta_diags = load_meta(root) if root else ({}, [])
+    ds = Dataset(root, events, ev_paths, diags, meta, docs)
+    found = meta_diags if not given else []
+    found += [d for d in diags + run_checks(ds) if _key(Path(d.path)) in report_on]
+    found = sorted(set(found), key=lambda d: (d.path, d.line, d.col, d.code))
+    return LintResult(found, [str(p) for p in chosen], root)
+
+
+def _root_for(given: list[Path], data: str | os.PathLike[str] | None) -> Path | None:
+    if data is not None or not given:
+        return resolve_data_dir(data)
+    return find_root(given[0])
+
+
+def _expand(given: list[Path]) -> list[Path]:
+    out: list[Path] = []
+    for path in given:
+        out.extend(iter_event_files(path) if path.is_dir() else [path])
+    return out
+
+
+def _key(path: Path) -> Path:
+    return path.absolute() if path.is_symlink() else path.resolve()
+
+
+def _unique(paths: list[Path]) -> list[Path]:
+    seen: dict[Path, Path] = {}
+    for path in paths:
+        seen.setdefault(_key(path), path)
+    return list(seen.values())
+
+
+def codes_markdown() -> str:
+    """The README's table of lint codes, generated from the registry."""
+    rows = ["| code | name | severity | what it checks |", "|---|---|---|---|"]
+    for chk in sorted(REGISTRY.values(), key=lambda c: c.code):
+        rows.append(f"| {chk.code} | {chk.name} | {chk.severity} | {chk.description} |")
+    return "\n".join(rows)

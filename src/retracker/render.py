@@ -1,0 +1,287 @@
+"""Rich renderings of query results: tables, the event view, the relation tree, JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+from . import model, vocab
+from .dataset import Dataset
+from .status import Change, Status, StatusEngine
+
+STATUS_STYLE = {
+    "in-force": "bold red",
+    "suspended-in-part": "yellow",
+    "suspended": "yellow",
+    "announced": "cyan",
+    "expired": "dim",
+    "revoked": "dim",
+}
+
+
+def dump_json(payload: Any) -> str:
+    return json.dumps(payload, ensure_ascii=False, indent=2)
+
+
+def title_of(event: model.Event, lang: str = "en") -> str:
+    return event.title_zh if lang == "zh" and event.title_zh else event.title
+
+
+def materials_text(keys: Sequence[str], lang: str = "en") -> str:
+    if lang == "zh":
+        return "、".join(vocab.material_name(k, "zh") for k in keys)
+    return ", ".join(keys)
+
+
+def countries_text(codes: Sequence[str], lang: str = "en") -> str:
+    if lang == "zh":
+        return "、".join(vocab.country_name(c, "zh") for c in codes)
+    return ", ".join(codes)
+
+
+def _table(*columns: str, title: str | None = None) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", pad_edge=False)
+    for name in columns:
+        table.add_column(name, overflow="fold")
+    return table
+
+
+def _shape(table: Table, title_col: int, *fixed: int) -> Table:
+    """Short columns never wrap; the title column takes the spare width."""
+    for i in fixed:
+        table.columns[i].no_wrap = True
+    table.columns[title_col].ratio = 1
+    table.columns[title_col].min_width = 24
+    return table
+
+
+def timeline_table(events: Iterable[model.Event], lang: str = "en") -> Table:
+    headers = (
+        ("日期", "发布方", "类型", "标题", "材料", "对象")
+        if lang == "zh"
+        else ("Date", "Issuer", "Kind", "Title", "Materials", "Targets")
+    )
+    table = _shape(_table(*headers), 3, 0, 1, 2)
+    table.columns[4].max_width = 24
+    for e in events:
+        table.add_row(
+            e.date.isoformat(),
+            escape(countries_text([e.issuer], lang)),
+            e.kind,
+            escape(title_of(e, lang)),
+            escape(materials_text(e.materials, lang)),
+            escape(countries_text(e.targets, lang)),
+        )
+    return table
+
+
+def status_cell(status: Status | None) -> Text:
+    if status is None:
+        return Text("")
+    return Text(status.status, style=STATUS_STYLE.get(status.status, ""))
+
+
+def element_view(
+    ds: Dataset, events: Sequence[model.Event], engine: StatusEngine, on: dt.date, lang: str = "en"
+) -> Table:
+    """`show --element`: what touches a material, with each measure's status today."""
+    table = _shape(_table("Date", "Issuer", "Kind", "Title", "Status", "Reason"), 3, 0, 1, 2, 4)
+    table.columns[5].ratio = 1
+    for e in events:
+        st = engine.status(e.id, on)
+        table.add_row(
+            e.date.isoformat(),
+            escape(countries_text([e.issuer], lang)),
+            e.kind,
+            escape(title_of(e, lang)) + f"\n[dim]{e.id}[/dim]",
+            status_cell(st),
+            escape(st.reason) if st else "",
+        )
+    return table
+
+
+def event_view(ds: Dataset, event: model.Event, engine: StatusEngine, on: dt.date, lang: str = "en") -> Group:
+    """`show ID`: every field, sources as links, relations both ways, the relation tree."""
+    fields = Table.grid(padding=(0, 2))
+    fields.add_column(style="bold", no_wrap=True)
+    fields.add_column(overflow="fold")
+    st = engine.status(event.id, on)
+    for label, value in _event_rows(event, st, lang):
+        fields.add_row(label, value)
+    parts: list[RenderableType] = [
+        Text(title_of(event, lang), style="bold"),
+        Text(event.id, style="dim"),
+        fields,
+        _sources_table(event),
+    ]
+    tree = relation_tree(ds, event)
+    if tree is not None:
+        parts.append(tree)
+    return Group(*parts)
+
+
+def _event_rows(event: model.Event, st: Status | None, lang: str) -> list[tuple[str, RenderableType]]:
+    rows: list[tuple[str, RenderableType]] = []
+    if st is not None:
+        line = Text.assemble((st.status, STATUS_STYLE.get(st.status, "")), f" on {st.on}: {st.reason}")
+        rows.append(("status", line))
+    plain = {
+        "title_zh": event.title_zh,
+        "date": event.date.isoformat(),
+        "kind": event.kind,
+        "issuer": countries_text([event.issuer], lang),
+        "authority": event.authority,
+        "instrument": event.instrument,
+        "instrument_key": event.instrument_key,
+        "materials": materials_text(event.materials, lang),
+        "targets": countries_text(event.targets, lang),
+        "effective": event.effective.isoformat() if event.effective else None,
+        "ends": event.ends.isoformat() if event.ends else None,
+        "verification": event.verification,
+        "tags": ", ".join(event.tags),
+    }
+    rows += [(k, Text(v)) for k, v in plain.items() if v]
+    for p in event.parts:
+        rows.append((f"part {p.id}", Text(f"effective {p.effective}" + (f": {p.note}" if p.note else ""))))
+    for f in event.figures:
+        note = f" ({f.note})" if f.note else ""
+        period = f" [{f.period}]" if f.period else ""
+        rows.append(("figure", Text(f"{f.metric}: {f.value:,} {f.unit}{period}{note}")))
+    if event.withdrawn:
+        rows.append(("WITHDRAWN", Text(f"{event.withdrawn.date}: {event.withdrawn.reason}", style="bold")))
+    rows.append(("summary", Text(event.summary)))
+    return rows
+
+
+def _sources_table(event: model.Event) -> Table:
+    table = _shape(_table("Source", "Kind", "Date", "Lang", title="Sources"), 0, 1, 2, 3)
+    for s in event.sources:
+        label = Text(f"{s.publisher}: {s.title}" if s.title else s.publisher, style=f"link {s.url}")
+        label.append(f"\n{s.url}", style="dim")
+        if s.quote:
+            label.append(f"\n“{s.quote}”", style="italic")
+        kind = s.kind + (" (primary)" if s.primary else "")
+        table.add_row(label, kind, s.date.isoformat() if s.date else "", s.lang)
+    return table
+
+
+FOLLOWED = ("suspends", "revokes", "supersedes", "extends", "amends", "responds-to")
+"""Relations the tree follows transitively; `related` links are shown but not expanded."""
+
+
+def relation_tree(ds: Dataset, event: model.Event, depth: int = 4) -> Tree | None:
+    """What the event acts on, and what acts on it, transitively (each event expanded once)."""
+    out_links = [(r.type, r.target, ds.by_id.get(r.target_id)) for r in event.relations]
+    in_links = [(r, e) for r, e in ds.acted_on_by(event.id)]
+    if not out_links and not in_links:
+        return None
+    tree = Tree(Text("Relations", style="bold"))
+    seen = {event.id}
+    for kind, target, other in out_links:
+        label = _node_label(f"{kind} →", target, other)
+        branch = tree.add(label)
+        if other is not None and kind in FOLLOWED:
+            _grow(ds, branch, other, depth - 1, seen, outward=True)
+    for rel, actor in in_links:
+        part = f" (part {rel.target_part})" if rel.target_part else ""
+        branch = tree.add(_node_label(f"{_inverse(rel.type)}{part} ←", actor.id, actor))
+        if rel.type in FOLLOWED:
+            _grow(ds, branch, actor, depth - 1, seen, outward=False)
+    return tree
+
+
+def _grow(ds: Dataset, node: Tree, event: model.Event, depth: int, seen: set[str], outward: bool) -> None:
+    if depth <= 0 or event.id in seen:
+        return
+    seen.add(event.id)
+    if outward:
+        for r in event.relations:
+            if r.type in FOLLOWED:
+                other = ds.by_id.get(r.target_id)
+                child = node.add(_node_label(f"{r.type} →", r.target, other))
+                if other is not None:
+                    _grow(ds, child, other, depth - 1, seen, outward)
+    else:
+        for rel, actor in ds.acted_on_by(event.id):
+            if rel.type in FOLLOWED:
+                child = node.add(_node_label(f"{_inverse(rel.type)} ←", actor.id, actor))
+                _grow(ds, child, actor, depth - 1, seen, outward)
+
+
+_INVERSE = {
+    "suspends": "suspended by",
+    "revokes": "revoked by",
+    "supersedes": "superseded by",
+    "extends": "extended by",
+    "amends": "amended by",
+    "responds-to": "answered by",
+    "related": "related from",
+}
+
+
+def _inverse(kind: str) -> str:
+    return _INVERSE.get(kind, kind)
+
+
+def _node_label(prefix: str, target: str, event: model.Event | None) -> Text:
+    text = Text(f"{prefix} ", style="dim")
+    text.append(target, style="bold" if event else "red")
+    if event is not None:
+        text.append(f"  {event.title}")
+    return text
+
+
+def status_table(ds: Dataset, statuses: Sequence[Status], lang: str = "en") -> Table:
+    table = _shape(_table("Status", "Measure", "Since", "Until", "Reason"), 1, 0, 2, 3)
+    table.columns[4].ratio = 1
+    for s in statuses:
+        event = ds.by_id[s.id]
+        table.add_row(
+            status_cell(s),
+            escape(title_of(event, lang)) + f"\n[dim]{s.id}[/dim]",
+            s.since.isoformat(),
+            s.until.isoformat() if s.until else "",
+            escape(s.reason),
+        )
+    return table
+
+
+def upcoming_table(ds: Dataset, changes: Sequence[Change], lang: str = "en") -> Table:
+    table = _shape(_table("Date", "Change", "Measure", "From → to"), 2, 0)
+    for c in changes:
+        event = ds.by_id[c.id]
+        table.add_row(
+            c.date.isoformat(),
+            escape(c.change),
+            escape(title_of(event, lang)) + f"\n[dim]{c.id}[/dim]",
+            f"{c.before or '—'} → {c.after}",
+        )
+    return table
+
+
+def materials_table(lang: str = "en") -> Table:
+    table = _table("Key", "Name", "中文", "Type", "Members / aliases")
+    for m in vocab.MATERIALS.values():
+        extra = ", ".join(m.members) if m.members else ", ".join(m.aliases)
+        table.add_row(m.key, m.name, m.name_zh, m.type, extra)
+    return table
+
+
+def countries_table(lang: str = "en") -> Table:
+    table = _table("Code", "Name", "中文")
+    for code in vocab.country_codes():
+        table.add_row(code, vocab.country_name(code), vocab.country_name(code, "zh"))
+    return table
+
+
+def make_console(stderr: bool = False) -> Console:
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)

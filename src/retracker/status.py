@@ -1,0 +1,281 @@
+"""What is in force: the status of every measure on any date, and why.
+
+For a measure M and a date D (see README, "What in force means"):
+
+- no status before M's ``date`` (it did not exist yet);
+- ``announced`` from ``date`` until its first part (or ``effective``) takes effect;
+- ``in-force`` from then;
+- ``suspended`` while a suspending event's window covers D (the window runs from the
+  suspending event's effective date to its ``ends``, stretched by any ``extends``; an
+  event that ``revokes`` a suspension closes its window early); ``suspended-in-part``
+  when the suspension targets some parts while others stay in force;
+- ``expired`` on and after ``ends`` (stretched by ``extends``);
+- ``revoked`` once a revoking or superseding event takes effect.
+
+When a window ends the prior status returns. Status is piecewise constant between the
+dates :meth:`StatusEngine.change_points` lists, which is what ``upcoming`` reports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import model
+from .dataset import Dataset
+
+STATUSES = ("in-force", "suspended-in-part", "suspended", "announced", "expired", "revoked")
+"""Every status, in the order that binds first (what applies today comes first)."""
+
+ONE_DAY = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Window:
+    """A suspension of a measure (or of one part) from ``start`` until ``end`` (exclusive)."""
+
+    start: dt.date
+    end: dt.date | None
+    by: str
+    part: str | None = None
+
+    def covers(self, day: dt.date) -> bool:
+        return self.start <= day and (self.end is None or day < self.end)
+
+
+@dataclass(frozen=True)
+class Status:
+    """The status of one measure on one date, with the events that made it so."""
+
+    id: str
+    on: dt.date
+    status: str
+    since: dt.date
+    until: dt.date | None
+    because: tuple[str, ...]
+    reason: str
+    parts: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "on": self.on.isoformat(),
+            "status": self.status,
+            "since": self.since.isoformat(),
+            "until": self.until.isoformat() if self.until else None,
+            "because": list(self.because),
+            "reason": self.reason,
+            "parts": self.parts,
+        }
+
+
+@dataclass(frozen=True)
+class Change:
+    """A date on which a measure's status changes."""
+
+    date: dt.date
+    id: str
+    change: str
+    before: str | None
+    after: str
+    because: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "date": self.date.isoformat(),
+            "id": self.id,
+            "change": self.change,
+            "from": self.before,
+            "to": self.after,
+            "because": list(self.because),
+        }
+
+
+@dataclass(frozen=True)
+class _State:
+    status: str
+    because: tuple[str, ...]
+    reason: str
+    parts: tuple[tuple[str, str], ...] = ()
+
+
+class StatusEngine:
+    """Status of the measures of a dataset; build once, ask for any date."""
+
+    def __init__(self, ds: Dataset) -> None:
+        self.ds = ds
+        self._acts: dict[str, list[tuple[model.Relation, model.Event]]] = defaultdict(list)
+        for event in ds.live:
+            for rel in event.relations:
+                if rel.target_id in ds.by_id and rel.target_id != event.id:
+                    self._acts[rel.target_id].append((rel, event))
+
+    # -------------------------------------------------------------- building blocks
+
+    def measures(self) -> list[model.Event]:
+        return [e for e in self.ds.live if e.is_measure]
+
+    def _acting(self, target: str, *types: str) -> list[tuple[model.Relation, model.Event]]:
+        return [(r, e) for r, e in self._acts.get(target, []) if r.type in types]
+
+    def end_of(self, event: model.Event) -> tuple[dt.date | None, str | None]:
+        """Scheduled end, stretched by the latest ``extends`` that sets one; and who set it."""
+        extenders = [e for r, e in self._acting(event.id, "extends") if e.ends is not None]
+        if extenders:
+            latest = max(extenders, key=lambda e: (e.date, e.id))
+            return latest.ends, latest.id
+        return event.ends, None
+
+    def windows(self, measure: model.Event) -> list[Window]:
+        """Every suspension window on the measure or one of its parts."""
+        out = []
+        for rel, sus in self._acting(measure.id, "suspends"):
+            end, _ = self.end_of(sus)
+            closers = [e.starts for _, e in self._acting(sus.id, "revokes")]
+            if closers:
+                end = min([c for c in (end, *closers) if c is not None])
+            out.append(Window(sus.starts, end, sus.id, rel.target_part))
+        return out
+
+    def revocations(self, measure: model.Event) -> list[tuple[dt.date, str, str | None]]:
+        return [(e.starts, e.id, r.target_part) for r, e in self._acting(measure.id, "revokes", "supersedes")]
+
+    def change_points(self, measure: model.Event) -> list[dt.date]:
+        """Every date on which the measure's status may change."""
+        points = {measure.date, measure.starts, *(p.effective for p in measure.parts)}
+        end, _ = self.end_of(measure)
+        if end:
+            points.add(end)
+        for w in self.windows(measure):
+            points.add(w.start)
+            if w.end:
+                points.add(w.end)
+        points.update(d for d, _, _ in self.revocations(measure))
+        return sorted(points)
+
+    # -------------------------------------------------------------- the answer
+
+    def _state(self, m: model.Event, day: dt.date) -> _State | None:
+        if day < m.date:
+            return None
+        revoked = [(d, by, part) for d, by, part in self.revocations(m) if d <= day]
+        whole = [r for r in revoked if r[2] is None]
+        if whole:
+            d, by, _ = min(whole)
+            return _State("revoked", (by,), f"revoked by {by} from {d}")
+        end, extended_by = self.end_of(m)
+        if end and day >= end:
+            why = (extended_by,) if extended_by else ()
+            return _State(
+                "expired",
+                why,
+                f"expired on {end}" + (f" (as extended by {extended_by})" if extended_by else ""),
+            )
+        return self._parts_state(m, day, {p for _, _, p in revoked})
+
+    def _parts_state(self, m: model.Event, day: dt.date, revoked_parts: set[str | None]) -> _State:
+        parts = [(p.id, p.effective) for p in m.parts] or [("", m.starts)]
+        parts = [(pid, eff) for pid, eff in parts if pid not in revoked_parts]
+        if not parts:
+            return _State("revoked", (), "every part revoked")
+        active = [pid for pid, eff in parts if eff <= day]
+        if not active:
+            first = min(eff for _, eff in parts)
+            return _State("announced", (), f"announced; takes effect {first}")
+        windows = [w for w in self.windows(m) if w.covers(day)]
+        whole = [w for w in windows if w.part is None]
+        if whole:
+            w = min(whole, key=lambda w: (w.start, w.by))
+            return _State("suspended", (w.by,), _suspended_by(w))
+        hit = {w.part: w for w in windows if w.part in active}
+        states = tuple((pid, "suspended" if pid in hit else "in-force") for pid in active if pid)
+        if hit and len(hit) == len(active):
+            by = tuple(sorted({w.by for w in hit.values()}))
+            return _State("suspended", by, "; ".join(_suspended_by(w) for w in hit.values()), states)
+        if hit:
+            by = tuple(sorted({w.by for w in hit.values()}))
+            live = ", ".join(pid for pid in active if pid not in hit)
+            why = "; ".join(f"part {p} {_suspended_by(w)}" for p, w in sorted(hit.items()))
+            return _State("suspended-in-part", by, f"{why}; {live} in force", states)
+        pending = [pid for pid, eff in parts if eff > day]
+        note = f"; part {', '.join(pending)} not yet in effect" if pending and pending != [""] else ""
+        return _State("in-force", (), note, states)
+
+    def status(self, event_id: str, on: dt.date) -> Status | None:
+        """The status of a measure on a date, or None before it existed or for non-measures."""
+        m = self.ds.by_id.get(event_id)
+        if m is None or not m.is_measure or m.withdrawn is not None:
+            return None
+        state = self._state(m, on)
+        if state is None:
+            return None
+        points = self.change_points(m)
+        since = m.date
+        for p in reversed([p for p in points if p <= on]):
+            if self._key(m, p) != self._key_state(state):
+                break
+            since = p
+        until = next((p for p in points if p > on and self._key(m, p) != self._key_state(state)), None)
+        reason = f"in force since {since}{state.reason}" if state.status == "in-force" else state.reason
+        return Status(m.id, on, state.status, since, until, state.because, reason, dict(state.parts))
+
+    def _key(self, m: model.Event, day: dt.date) -> tuple | None:
+        state = self._state(m, day)
+        return self._key_state(state) if state else None
+
+    @staticmethod
+    def _key_state(state: _State) -> tuple:
+        return (state.status, state.because, state.parts)
+
+    def status_all(self, on: dt.date, events: list[model.Event] | None = None) -> list[Status]:
+        """Status of every measure (or of ``events``) on a date, what binds first."""
+        pool = events if events is not None else self.measures()
+        found = [s for s in (self.status(e.id, on) for e in pool if e.is_measure) if s]
+        return sorted(found, key=lambda s: (STATUSES.index(s.status), -s.since.toordinal(), s.id))
+
+    def changes(self, start: dt.date, end: dt.date, events: list[model.Event] | None = None) -> list[Change]:
+        """Dates in [start, end] on which a measure's status changes, and what changes."""
+        out = []
+        for m in events if events is not None else self.measures():
+            if not m.is_measure or m.withdrawn is not None:
+                continue
+            for day in self.change_points(m):
+                if start <= day <= end:
+                    change = self._change_on(m, day)
+                    if change:
+                        out.append(change)
+        return sorted(out, key=lambda c: (c.date, c.id))
+
+    def _change_on(self, m: model.Event, day: dt.date) -> Change | None:
+        before = self._state(m, day - ONE_DAY)
+        after = self._state(m, day)
+        if after is None or (before and self._key_state(before) == self._key_state(after)):
+            return None
+        text = _describe(before, after)
+        because = after.because or (before.because if before else ())
+        return Change(day, m.id, text, before.status if before else None, after.status, because)
+
+
+def _suspended_by(w: Window) -> str:
+    until = f" until {w.end}" if w.end else " indefinitely"
+    return f"suspended by {w.by}{until}"
+
+
+def _describe(before: _State | None, after: _State) -> str:
+    if before is None:
+        return "announced" if after.status == "announced" else f"announced, {after.status}"
+    if before.status == "announced" and after.status == "in-force":
+        return "takes effect"
+    if before.status == after.status == "in-force":
+        return "a further part takes effect"
+    if after.status in ("suspended", "suspended-in-part") and before.status == "in-force":
+        return "suspension begins" if after.status == "suspended" else "partial suspension begins"
+    if before.status in ("suspended", "suspended-in-part") and after.status == "in-force":
+        return "suspension ends; back in force"
+    if after.status == "expired":
+        return "expires"
+    if after.status == "revoked":
+        return "revoked"
+    return f"{before.status} -> {after.status}"

@@ -1,0 +1,317 @@
+"""Safe YAML reading for event files.
+
+One parse per file: the document is composed into a node tree (libyaml's C parser when
+available) and turned into plain Python values by a small walker that
+
+- reads YAML 1.2 booleans (only true/false; ``NO`` stays the string "NO"),
+- keeps timestamps as strings (a strict validator reads dates later),
+- rejects duplicate keys (naming both lines), aliases, anchors, merge keys and tags
+  other than the core ones,
+- enforces a size limit and a depth limit.
+
+The node tree is kept so that a later error (a pydantic one, say) can be located at the
+line and column of the node that caused it. Every problem is a :class:`YamlProblem` with
+a 1-based line and column, never a bare PyYAML exception.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+MAX_BYTES = 1_048_576
+"""Event files larger than this (1 MiB) are refused; real events are a few KiB."""
+
+MAX_DEPTH = 32
+"""Deepest nesting of mappings and sequences accepted in an event file."""
+
+CORE_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:map",
+}
+
+_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+LOADER_NAME = "libyaml (C)" if _Base is not yaml.SafeLoader else "pure Python"
+
+
+class EventLoader(_Base):  # type: ignore[misc, valid-type]
+    """The safe loader with YAML 1.2 booleans and no implicit timestamps."""
+
+
+EventLoader.yaml_implicit_resolvers = {
+    first: [r for r in resolvers if r[0] not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")]
+    for first, resolvers in _Base.yaml_implicit_resolvers.items()
+}
+EventLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+
+_NUMBERS = yaml.constructor.SafeConstructor()
+
+
+@dataclass(frozen=True)
+class YamlProblem(Exception):
+    """A located problem in a YAML file (1-based line and column)."""
+
+    code: str
+    message: str
+    line: int = 1
+    col: int = 1
+    hint: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.line}:{self.col}: {self.code} {self.message}"
+
+
+@dataclass
+class Document:
+    """A loaded event file: its plain data and the node tree it came from."""
+
+    data: Any
+    root: Node | None
+
+    def locate(self, loc: tuple[Any, ...]) -> tuple[int, int]:
+        """Line and column (1-based) of the node at ``loc``, or of its nearest ancestor."""
+        node = self.root
+        if node is None:
+            return 1, 1
+        for step in loc:
+            child = _child(node, step)
+            if child is None:
+                break
+            node = child
+        return node.start_mark.line + 1, node.start_mark.column + 1
+
+    def locate_key(self, loc: tuple[Any, ...]) -> tuple[int, int]:
+        """Position of the key (not the value) of the last step of ``loc`` when it exists."""
+        parent = self.root
+        for step in loc[:-1]:
+            parent = _child(parent, step) if parent is not None else None
+        if isinstance(parent, MappingNode) and loc:
+            for key, _value in parent.value:
+                if isinstance(key, ScalarNode) and key.value == str(loc[-1]):
+                    return key.start_mark.line + 1, key.start_mark.column + 1
+        return self.locate(loc)
+
+
+def _child(node: Node | None, step: Any) -> Node | None:
+    if isinstance(node, MappingNode):
+        for key, value in node.value:
+            if isinstance(key, ScalarNode) and key.value == str(step):
+                return value
+    elif isinstance(node, SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
+        return node.value[step]
+    return None
+
+
+def _mark(mark: Any) -> tuple[int, int]:
+    if mark is None:
+        return 1, 1
+    return mark.line + 1, mark.column + 1
+
+
+def decode(raw: bytes) -> str:
+    """Decode event-file bytes: UTF-8 (with or without BOM) or UTF-16/32 with a BOM."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise YamlProblem(
+            "RT002",
+            "file is UTF-16 encoded; event files must be UTF-8",
+            hint="re-save the file as UTF-8",
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise YamlProblem(
+            "RT002",
+            f"invalid UTF-8 byte 0x{raw[exc.start]:02x}; event files must be UTF-8",
+            line,
+            col,
+            hint="re-save the file as UTF-8 (was it Latin-1 or Windows-1252?)",
+        ) from None
+    nul = text.find("\x00")
+    if nul >= 0:
+        line = text.count("\n", 0, nul) + 1
+        col = nul - (text.rfind("\n", 0, nul) + 1) + 1
+        raise YamlProblem("RT002", "NUL byte in file", line, col)
+    return text
+
+
+def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
+    """Read a file's bytes, refusing directories, unreadable and oversized files."""
+    try:
+        if path.is_dir():
+            raise YamlProblem("RT001", "is a directory, not an event file")
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise YamlProblem(
+                "RT003",
+                f"file is {size:,} bytes; the limit for an event file is {max_bytes:,}",
+            )
+        with path.open("rb") as handle:
+            return handle.read(max_bytes + 1)
+    except YamlProblem:
+        raise
+    except OSError as exc:
+        raise YamlProblem("RT001", f"cannot read file: {exc.strerror or exc}") from None
+
+
+def load_text(text: str) -> Document:
+    """Parse one YAML document into plain data plus its node tree."""
+    if "&" in text:
+        _reject_anchors(text)
+    try:
+        root = yaml.compose(text, Loader=EventLoader)
+    except yaml.MarkedYAMLError as exc:
+        raise _syntax_problem(exc, text) from None
+    except yaml.YAMLError as exc:
+        line, col = _mark(getattr(exc, "problem_mark", None))
+        raise YamlProblem("RT004", f"YAML error: {_one_line(str(exc))}", line, col) from None
+    except (RecursionError, ValueError, OverflowError) as exc:
+        raise YamlProblem("RT010", f"document cannot be parsed: {type(exc).__name__}") from None
+    if root is None:
+        raise YamlProblem("RT005", "file is empty (no YAML document)")
+    data = _construct(root, 0, set())
+    return Document(data, root)
+
+
+def load_path(path: Path) -> Document:
+    """Read, decode and parse an event file."""
+    return load_text(decode(read_bytes(path)))
+
+
+def _char_at(text: str, line: int, col: int) -> str:
+    lines = text.splitlines()
+    if 0 < line <= len(lines) and 0 < col <= len(lines[line - 1]):
+        return lines[line - 1][col - 1]
+    return ""
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str) -> YamlProblem:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = _mark(mark)
+    problem = exc.problem or "invalid YAML"
+    if "but found another document" in str(exc.problem or "") or (
+        exc.context and "expected a single document" in exc.context
+    ):
+        return YamlProblem(
+            "RT011",
+            "more than one YAML document in the file",
+            line,
+            col,
+            hint="an event file holds one document; remove the extra '---'",
+        )
+    if _char_at(text, line, col) == "\t" or "'\\t'" in problem:
+        return YamlProblem(
+            "RT004",
+            "tab character where YAML expects spaces",
+            line,
+            col,
+            hint="indent with spaces",
+        )
+    if "exceeded maximum nesting depth" in problem:
+        return YamlProblem("RT010", f"nesting deeper than the parser allows: {problem}", line, col)
+    context = f" ({exc.context})" if exc.context else ""
+    return YamlProblem("RT004", f"YAML syntax error: {problem}{context}", line, col)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _reject_anchors(text: str) -> None:
+    """Refuse anchors (&name) even when no alias uses them: event files have no use for them."""
+    try:
+        for event in yaml.parse(text, Loader=EventLoader):
+            anchor = getattr(event, "anchor", None)
+            if anchor is not None:
+                line, col = _mark(event.start_mark)
+                kind = "alias" if isinstance(event, yaml.AliasEvent) else "anchor"
+                raise YamlProblem(
+                    "RT008",
+                    f"{kind} '{anchor}' not allowed in event files",
+                    line,
+                    col,
+                    hint="write the value out in full",
+                )
+    except yaml.YAMLError:
+        return  # the compose step reports syntax errors with their position
+    except (RecursionError, ValueError, OverflowError):
+        return
+
+
+def _construct(node: Node, depth: int, seen: set[int]) -> Any:
+    if depth > MAX_DEPTH:
+        line, col = _mark(node.start_mark)
+        raise YamlProblem("RT010", f"nesting deeper than {MAX_DEPTH} levels", line, col)
+    if id(node) in seen:
+        line, col = _mark(node.start_mark)
+        raise YamlProblem("RT008", "alias not allowed in event files", line, col)
+    if node.tag not in CORE_TAGS:
+        line, col = _mark(node.start_mark)
+        raise YamlProblem(
+            "RT009",
+            f"tag '{node.tag}' not allowed; event files use plain YAML values",
+            line,
+            col,
+        )
+    if isinstance(node, ScalarNode):
+        return _scalar(node)
+    seen.add(id(node))
+    if isinstance(node, SequenceNode):
+        return [_construct(item, depth + 1, seen) for item in node.value]
+    return _mapping(node, depth, seen)
+
+
+def _mapping(node: MappingNode, depth: int, seen: set[int]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    first_line: dict[str, int] = {}
+    for key_node, value_node in node.value:
+        line, col = _mark(key_node.start_mark)
+        if not isinstance(key_node, ScalarNode):
+            raise YamlProblem("RT004", "mapping keys must be plain scalars", line, col)
+        if key_node.tag == "tag:yaml.org,2002:merge" or key_node.value == "<<":
+            raise YamlProblem("RT008", "merge key '<<' not allowed in event files", line, col)
+        key = key_node.value
+        if key in result:
+            raise YamlProblem(
+                "RT007",
+                f"duplicate key '{key}' (first at line {first_line[key]})",
+                line,
+                col,
+            )
+        first_line[key] = line
+        result[key] = _construct(value_node, depth + 1, seen)
+    return result
+
+
+def _scalar(node: ScalarNode) -> Any:
+    tag = node.tag
+    if tag == "tag:yaml.org,2002:str":
+        return node.value
+    if tag == "tag:yaml.org,2002:null":
+        return None
+    if tag == "tag:yaml.org,2002:bool":
+        return node.value.lower() == "true"
+    try:
+        if tag == "tag:yaml.org,2002:int":
+            return _NUMBERS.construct_yaml_int(node)
+        return _NUMBERS.construct_yaml_float(node)
+    except (ValueError, OverflowError):
+        line, col = _mark(node.start_mark)
+        raise YamlProblem("RT004", f"cannot read number {node.value!r}", line, col) from None

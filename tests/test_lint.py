@@ -1,0 +1,331 @@
+"""Every lint code: one fixture that triggers it and the clean log that does not."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from retracker import lint_paths
+from retracker.lint import REGISTRY, codes_markdown
+from retracker.report import FORMATTERS, escape_data, escape_property
+
+from .conftest import LogBuilder, dump, event_dict
+
+A = "2025-04-04-cn-mofcom-gacc-18-test-measure"
+B = "2025-11-07-cn-mofcom-gacc-70-test-suspension"
+
+
+def suspension(**overrides) -> dict:
+    base = dict(
+        id=B,
+        instrument_key="CN-MOFCOM-GACC-2025-70",
+        date="2025-11-07",
+        kind="suspension",
+        title="Suspension",
+        title_zh="暂停",
+        ends="2026-11-10",
+        relations=[{"type": "suspends", "target": A}],
+    )
+    base.update(overrides)
+    return base
+
+
+def clean_log(log: LogBuilder) -> LogBuilder:
+    log.add(parts=[{"id": "art1", "effective": "2025-04-04"}, {"id": "art2", "effective": "2025-04-04"}])
+    log.add(**suspension())
+    return log
+
+
+def codes(result) -> list[tuple[str, str, int]]:
+    return [(d.code, Path(d.path).name, d.line) for d in result.diagnostics]
+
+
+def test_clean_log_has_no_findings(log: LogBuilder) -> None:
+    result = lint_paths(data=clean_log(log).root)
+    assert result.diagnostics == []
+    assert result.exit_code() == 0
+    assert len(result.files) == 2
+
+
+# (code, how to break the clean log)
+def _id_mismatch(log):
+    log.write_text("2025-04-05-cn-other-name", "2025", dump(event_dict(id=A, instrument_key=None)))
+
+
+def _dup_id(log):
+    log.write_text(A.replace("test", "copy"), "2025", dump(event_dict(instrument_key=None)))
+
+
+def _year(log):
+    data = event_dict(id="2024-01-01-cn-wrong-year", date="2024-01-01", instrument_key=None)
+    log.write_text(data["id"], "2025", dump(data))
+
+
+def _order(log):
+    log.add(id="2025-05-01-cn-late", date="2025-05-01", instrument_key=None, effective="2025-04-01")
+
+
+def _instrument(log):
+    log.add(id="2025-05-01-cn-same-key", date="2025-05-01")
+
+
+def _target(log):
+    log.add(
+        **suspension(
+            id="2025-11-08-cn-dangling",
+            date="2025-11-08",
+            instrument_key=None,
+            relations=[{"type": "suspends", "target": "2025-04-04-cn-nowhere"}],
+        )
+    )
+
+
+def _self(log):
+    log.add(
+        **suspension(
+            id="2025-11-08-cn-self",
+            date="2025-11-08",
+            instrument_key=None,
+            relations=[{"type": "suspends", "target": "2025-11-08-cn-self"}],
+        )
+    )
+
+
+def _part(log):
+    log.add(
+        **suspension(
+            id="2025-11-08-cn-part",
+            date="2025-11-08",
+            instrument_key=None,
+            relations=[{"type": "suspends", "target": A + "#art9"}],
+        )
+    )
+
+
+def _cycle(log):
+    log.add(
+        id="2025-05-01-cn-x",
+        date="2025-05-01",
+        instrument_key=None,
+        relations=[{"type": "supersedes", "target": "2025-05-02-cn-y"}],
+    )
+    log.add(
+        id="2025-05-02-cn-y",
+        date="2025-05-02",
+        instrument_key=None,
+        relations=[{"type": "supersedes", "target": "2025-05-01-cn-x"}],
+    )
+
+
+def _id_date(log):
+    data = event_dict(id="2025-04-05-cn-off-by-one", instrument_key=None)
+    log.write_text(data["id"], "2025", dump(data))
+
+
+def _unique_part(log):
+    log.add(
+        id="2025-05-01-cn-parts",
+        date="2025-05-01",
+        instrument_key=None,
+        parts=[{"id": "a", "effective": "2025-05-01"}, {"id": "a", "effective": "2025-06-01"}],
+    )
+
+
+def _rel_kind(log):
+    log.add(id="2025-05-01-cn-deal", date="2025-05-01", instrument_key=None, kind="deal")
+    log.add(
+        **suspension(
+            id="2025-11-08-cn-sus-deal",
+            date="2025-11-08",
+            instrument_key=None,
+            relations=[{"type": "suspends", "target": "2025-05-01-cn-deal"}],
+        )
+    )
+
+
+def _sus_rel(log):
+    log.add(**suspension(id="2025-11-08-cn-sus-none", date="2025-11-08", instrument_key=None, relations=[]))
+
+
+def _primary(log):
+    src = dict(event_dict()["sources"][0], primary=False)
+    log.add(id="2025-05-01-cn-noprimary", date="2025-05-01", instrument_key=None, sources=[src])
+
+
+def _official(log):
+    src = dict(event_dict()["sources"][0], kind="news")
+    log.add(id="2025-05-01-cn-news-only", date="2025-05-01", instrument_key=None, sources=[src])
+
+
+def _title_zh(log):
+    log.add(id="2025-05-01-cn-no-zh", date="2025-05-01", instrument_key=None, title_zh=None)
+
+
+def _disputed(log):
+    log.add(id="2025-05-01-cn-disputed", date="2025-05-01", instrument_key=None, verification="disputed")
+
+
+def _no_title(log):
+    src = dict(event_dict()["sources"][0])
+    del src["title"]
+    log.add(id="2025-05-01-cn-no-title", date="2025-05-01", instrument_key=None, sources=[src])
+
+
+def _no_source(log):
+    log.add(id="2025-05-01-cn-no-source", date="2025-05-01", instrument_key=None, sources=[])
+
+
+def _url(log):
+    src = dict(event_dict()["sources"][0], url="ftp://example.org/x")
+    log.add(id="2025-05-01-cn-ftp", date="2025-05-01", instrument_key=None, sources=[src])
+
+
+def _text(text: str, stem: str = "2025-05-01-cn-bad", suffix: str = ".yaml"):
+    return lambda log: log.write_text(stem, "2025", text, suffix)
+
+
+BREAKERS = {
+    "RT001": lambda log: (log.root / "events" / "2025" / "2025-05-01-cn-dir.yaml").mkdir(parents=True),
+    "RT002": lambda log: (log.root / "events" / "2025" / "2025-05-01-cn-latin1.yaml").write_bytes(
+        b"title: caf\xe9\n"
+    ),
+    "RT003": lambda log: (log.root / "events" / "2025" / "2025-05-01-cn-big.yaml").write_bytes(
+        b"#" * 1_100_000
+    ),
+    "RT004": _text("title: [unclosed\n"),
+    "RT005": _text("# nothing\n"),
+    "RT006": _text("- a\n- b\n"),
+    "RT007": _text("id: a\nid: b\n"),
+    "RT008": _text("a: &x 1\nb: *x\n"),
+    "RT009": _text("a: !!python/object:os.system x\n"),
+    "RT010": _text("a: " + "[" * 40 + "]" * 40 + "\n"),
+    "RT011": _text("a: 1\n---\nb: 2\n"),
+    "RT012": _text("id: x\n", suffix=".yml"),
+    "RT013": lambda log: os.symlink(
+        "/etc/hostname", log.root / "events" / "2025" / "2025-05-01-cn-link.yaml"
+    ),
+    "RT101": lambda log: log.write_text(
+        "2025-05-01-cn-extra",
+        "2025",
+        dump(event_dict(id="2025-05-01-cn-extra", date="2025-05-01", instrument_key=None)) + "colour: red\n",
+    ),
+    "RT102": lambda log: log.add(
+        id="2025-05-01-cn-missing", date="2025-05-01", instrument_key=None, summary=None
+    ),
+    "RT103": lambda log: log.add(
+        id="2025-05-01-cn-mat", date="2025-05-01", instrument_key=None, materials=["Dyy"]
+    ),
+    "RT104": lambda log: log.add(
+        id="2025-05-01-cn-ctry", date="2025-05-01", instrument_key=None, targets=["XX"]
+    ),
+    "RT105": lambda log: log.write_text(
+        "2025-05-01-cn-date",
+        "2025",
+        dump(event_dict(id="2025-05-01-cn-date", date="2025-02-30", instrument_key=None)),
+    ),
+    "RT106": lambda log: log.add(
+        id="2025-05-01-cn-kind", date="2025-05-01", instrument_key=None, kind="embargo"
+    ),
+    "RT107": lambda log: log.write_text("Bad_ID", "2025", dump(event_dict(id="Bad_ID", instrument_key=None))),
+    "RT201": _id_mismatch,
+    "RT202": _dup_id,
+    "RT203": _year,
+    "RT204": _order,
+    "RT205": _instrument,
+    "RT206": _target,
+    "RT207": _self,
+    "RT208": _part,
+    "RT209": _cycle,
+    "RT210": _id_date,
+    "RT211": _unique_part,
+    "RT212": _rel_kind,
+    "RT213": _sus_rel,
+    "RT301": _no_source,
+    "RT302": _url,
+    "RT303": _primary,
+    "RT304": _official,
+    "RT305": _title_zh,
+    "RT306": _disputed,
+    "RT307": _no_title,
+}
+
+
+def test_every_code_has_a_breaker() -> None:
+    assert set(BREAKERS) == set(REGISTRY)
+
+
+@pytest.mark.parametrize("code", sorted(REGISTRY))
+def test_each_code_fires(code: str, log: LogBuilder) -> None:
+    clean_log(log)
+    BREAKERS[code](log)
+    result = lint_paths(data=log.root)
+    found = {d.code for d in result.diagnostics}
+    assert code in found, [str(d) for d in result.diagnostics]
+    expected = 1 if REGISTRY[code].severity == "error" else 0
+    assert result.exit_code() == expected
+    assert result.exit_code(strict=True) == 1
+    for d in result.diagnostics:
+        assert d.line >= 1 and d.col >= 1
+
+
+def test_findings_are_located(log: LogBuilder) -> None:
+    clean_log(log)
+    _target(log)
+    (d,) = lint_paths(data=log.root).diagnostics
+    assert (d.code, d.line, d.col) == ("RT206", 26, 11)
+    assert Path(d.path).name == "2025-11-08-cn-dangling.yaml"
+
+
+def test_given_files_use_the_whole_log_as_context(log: LogBuilder, monkeypatch) -> None:
+    clean_log(log)
+    bad = log.add(
+        **suspension(
+            id="2025-11-08-cn-dangling",
+            date="2025-11-08",
+            instrument_key=None,
+            relations=[{"type": "suspends", "target": A + "#art9"}],
+        )
+    )
+    other = log.add(id="2025-05-01-cn-no-zh", date="2025-05-01", instrument_key=None, title_zh=None)
+    monkeypatch.chdir(log.root.parent)
+    only_bad = lint_paths([bad])
+    assert {d.code for d in only_bad.diagnostics} == {"RT208"}
+    assert lint_paths([other]).diagnostics[0].code == "RT305"
+    assert lint_paths([bad]).root == log.root.resolve()
+
+
+def test_missing_path_is_a_usage_error(tmp_path) -> None:
+    from retracker import RetrackerError
+
+    with pytest.raises(RetrackerError):
+        lint_paths([tmp_path / "nope.yaml"])
+
+
+def test_formats(log: LogBuilder, tmp_path, monkeypatch) -> None:
+    clean_log(log)
+    _target(log)
+    result = lint_paths(data=log.root)
+    text = FORMATTERS["text"](result)
+    assert text.endswith("RT206 relation target '2025-04-04-cn-nowhere' does not exist")
+    assert ":26:11: RT206 " in text
+    payload = json.loads(FORMATTERS["json"](result))
+    assert payload["errors"] == 1 and payload["diagnostics"][0]["code"] == "RT206"
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    gh = FORMATTERS["github"](result)
+    assert gh.startswith("::error file=")
+    assert ",line=26,col=11,title=RT206 relation-target::relation target" in gh
+    assert "| RT206 |" in summary.read_text()
+
+
+def test_github_escaping() -> None:
+    assert escape_data("50% done\r\nnext") == "50%25 done%0D%0Anext"
+    assert escape_property("a:b,c%") == "a%3Ab%2Cc%25"
+
+
+def test_readme_lists_every_code() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert codes_markdown() in readme
