@@ -148,6 +148,9 @@ def main_callback(
         str, typer.Option("--lang", envvar="RETRACKER_LANG", help="Output language: en or zh.")
     ] = "en",
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Read the YAML, not the index in the cache directory.")
+    ] = False,
     version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
     verbose: Annotated[
         bool, typer.Option("--verbose", help="With --version: libraries and YAML loader.")
@@ -166,7 +169,7 @@ def main_callback(
     if lang not in ("en", "zh"):
         raise typer.BadParameter("use en or zh", param_hint="--lang")
     state = _state(ctx)
-    state.update(data=data, lang=lang, debug=debug)
+    state.update(data=data, lang=lang, debug=debug, no_cache=no_cache)
     if version:
         typer.echo(f"retracker {__version__}")
         if verbose:
@@ -187,10 +190,20 @@ def _version_details() -> str:
     return f"python {platform.python_version()}; {libs}; YAML loader: {LOADER_NAME}"
 
 
-def _dataset(ctx: typer.Context):
+def _dataset(ctx: typer.Context, f=None, ids: tuple[str, ...] = ()):
+    """The log: from the index when a filter narrows the query, else from the YAML."""
+    from .dataset import resolve_data_dir
+
+    root = resolve_data_dir(_state(ctx).get("data"))
+    if not _state(ctx).get("no_cache") and (f is not None or ids):
+        from .cache import query_dataset
+
+        ds = query_dataset(root, f, ids=ids)
+        if ds is not None:
+            return ds
     from .dataset import load_dataset
 
-    ds = load_dataset(_state(ctx).get("data"))
+    ds = load_dataset(root)
     if ds.diagnostics:
         typer.echo(
             f"retracker: warning: {len(ds.diagnostics)} event file(s) could not be read; "
@@ -272,10 +285,9 @@ def timeline(
     """
     from .query import filter_events
 
-    ds = _dataset(ctx)
-    events = filter_events(
-        ds.events, _filters(element, country, issuer, kind, since, until), reverse=reverse, limit=limit
-    )
+    f = _filters(element, country, issuer, kind, since, until)
+    ds = _dataset(ctx, f)
+    events = filter_events(ds.events, f, reverse=reverse, limit=limit)
     if as_json:
         _print_json([e.to_json() for e in events])
         return
@@ -313,13 +325,14 @@ def show(
         raise RetrackerError(
             "give an event ID or --element/--country/--kind", hint="see retracker show --help"
         )
-    ds = _dataset(ctx)
+    f = _filters(element, country, None, kind)
+    ds = _dataset(ctx, _filters(None, None, None, None) if event_id else f)
     engine = StatusEngine(ds)
     day = _today(on)
     if event_id:
         _show_one(ctx, ds, engine, ds.get(event_id), day, as_json)
         return
-    events = filter_events(ds.events, _filters(element, country, None, kind))
+    events = filter_events(ds.events, f)
     if as_json:
         _print_json([_with_status(e, engine, day) for e in events])
         return
@@ -378,10 +391,10 @@ def status(
     from .query import Filters, filter_events
     from .status import StatusEngine
 
-    ds = _dataset(ctx)
+    f = _filters(element, None, issuer, None)
+    ds = _dataset(ctx, _filters(element, country, issuer, None))
     day = _today(on)
     _coverage_warning(ds, day)
-    f = _filters(element, None, issuer, None)
     pool = [e for e in filter_events(ds.events, f) if e.is_measure]
     if country:
         codes = Filters.build(country=country).countries
@@ -420,11 +433,12 @@ def upcoming(
     from .query import filter_events
     from .status import StatusEngine
 
-    ds = _dataset(ctx)
+    f = _filters(element, country, None, None)
+    ds = _dataset(ctx, f)
     first = _today(start)
     last = first + dt.timedelta(days=days)
     _coverage_warning(ds, last)
-    pool = filter_events(ds.events, _filters(element, country, None, None))
+    pool = filter_events(ds.events, f)
     changes = StatusEngine(ds).changes(first, last, pool)
     if as_json:
         _print_json([c.to_json() for c in changes])
@@ -433,6 +447,58 @@ def upcoming(
 
     _print(upcoming_table(ds, changes, _lang(ctx)))
     typer.echo(f"{len(changes)} change(s) from {first} to {last}", err=True)
+
+
+@app.command()
+def chart(
+    ctx: typer.Context,
+    element: Element = None,
+    country: Country = None,
+    issuer: Issuer = None,
+    kind: Kind = None,
+    since: Since = None,
+    until: Until = None,
+    svg: Annotated[str | None, typer.Option("--svg", help="Also save the chart as SVG.")] = None,
+    html: Annotated[str | None, typer.Option("--html", help="Also save the chart as HTML.")] = None,
+) -> None:
+    """A terminal Gantt view: one row per measure, its status over time.
+
+    [b]Examples[/b]
+
+      retracker chart --element rare-earths --since 2025
+
+      retracker chart --country US --svg measures.svg
+    """
+    import datetime as dt
+
+    from .query import filter_events
+    from .render import gantt, make_console
+    from .status import StatusEngine
+
+    f = _filters(element, country, issuer, kind, since, until)
+    ds = _dataset(ctx, f)
+    measures = [e for e in filter_events(ds.events, f) if e.is_measure]
+    if not measures:
+        typer.echo("no measures match", err=True)
+        return
+    first = f.since or min(e.date for e in measures)
+    last = f.until or max(ds.coverage or dt.date.today(), max(e.date for e in measures))
+    console = make_console(record=bool(svg or html))
+    console.print(gantt(StatusEngine(ds), measures, first, last, console.width, _lang(ctx)))
+    _save_recording(console, svg, html)
+
+
+def _save_recording(console, svg: str | None, html: str | None) -> None:
+    if not (svg or html):
+        return
+    from .atomic import atomic_write
+
+    if svg:
+        atomic_write(svg, console.export_svg(title="retracker chart", clear=False))
+        typer.echo(f"wrote {svg}", err=True)
+    if html:
+        atomic_write(html, console.export_html(clear=False))
+        typer.echo(f"wrote {html}", err=True)
 
 
 @app.command()
@@ -470,6 +536,112 @@ def lint(
         err=True,
     )
     raise typer.Exit(result.exit_code(strict))
+
+
+@app.command()
+def new(
+    ctx: typer.Context,
+    date: Annotated[str, typer.Option(prompt="Date (YYYY-MM-DD)", help="Date announced or signed.")],
+    issuer: Annotated[
+        str,
+        typer.Option(
+            prompt="Issuer (ISO code)", help="Acting jurisdiction.", autocompletion=_complete_country
+        ),
+    ],
+    kind: Annotated[str, typer.Option(prompt="Kind", help="Event kind.", autocompletion=_complete_kind)],
+    title: Annotated[str, typer.Option(prompt="Title", help="Short English title.")],
+    authority: Annotated[str | None, typer.Option(help="The acting body (MOFCOM, BIS ...).")] = None,
+    number: Annotated[str | None, typer.Option(help="Instrument number, e.g. 61.")] = None,
+) -> None:
+    """Scaffold an event file with the right id and path; fill its TODOs from a source.
+
+    [b]Examples[/b]
+
+      retracker new --date 2026-11-10 --issuer CN --kind suspension --title "Extension"
+
+      retracker new  (asks for date, issuer, kind and title)
+    """
+    from .dataset import resolve_data_dir
+    from .query import parse_when
+    from .scaffold import Draft, create
+
+    root = resolve_data_dir(_state(ctx).get("data"))
+    path = create(root, Draft(parse_when(date), issuer, kind, title, authority, number))
+    typer.echo(str(path))
+    typer.echo("fill in the TODOs from the source you read, then: retracker lint " + str(path), err=True)
+
+
+@app.command("search")
+def search_command(
+    ctx: typer.Context,
+    text: Annotated[str, typer.Argument(help='Words or "a phrase"; English or Chinese.')],
+    element: Element = None,
+    country: Country = None,
+    issuer: Issuer = None,
+    kind: Kind = None,
+    since: Since = None,
+    until: Until = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="Show at most N hits.")] = 20,
+    as_json: AsJson = False,
+) -> None:
+    """Full-text search over titles (English and Chinese), summaries, instruments, tags, sources.
+
+    [b]Examples[/b]
+
+      retracker search "de minimis"
+
+      retracker search 稀土 --since 2025 --json
+    """
+    from .query import filter_events
+    from .search import search
+
+    f = _filters(element, country, issuer, kind, since, until)
+    ds = _dataset(ctx, f)
+    pool = filter_events(ds.events, f)
+    hits = search(pool, text, limit)
+    if as_json:
+        _print_json([h.to_json() for h in hits])
+        return
+    from .render import timeline_table
+
+    _print(timeline_table([h.event for h in hits], _lang(ctx)))
+    typer.echo(f"{len(hits)} hit(s) for {text!r}", err=True)
+
+
+@app.command()
+def diff(
+    ctx: typer.Context,
+    old: Annotated[str, typer.Argument(help="A data directory or a git revision (HEAD~5, a tag, a date).")],
+    new_side: Annotated[
+        str, typer.Argument(metavar="NEW", help="Likewise (default: the working data directory).")
+    ] = "",
+    as_json: AsJson = False,
+) -> None:
+    """Events added, removed and changed between two versions of the log.
+
+    [b]Examples[/b]
+
+      retracker diff HEAD~5
+
+      retracker diff 2026-01-01 HEAD --json
+    """
+    import tempfile
+    from pathlib import Path
+
+    from .dataset import load_dataset, resolve_data_dir
+    from .diff import compare, load_side
+
+    data_dir = resolve_data_dir(_state(ctx).get("data"))
+    with tempfile.TemporaryDirectory() as work:
+        before = load_side(old, data_dir, Path(work))
+        after = load_side(new_side, data_dir, Path(work)) if new_side else load_dataset(data_dir)
+        result = compare(before, after)
+    if as_json:
+        _print_json(result.to_json())
+        return
+    from .render import diff_table
+
+    _print(diff_table(result))
 
 
 @app.command()
@@ -521,7 +693,10 @@ def schema() -> None:
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point (`retracker --version` answers before typer loads)."""
+    if sys.argv[1:] == ["--version"]:
+        print(f"retracker {__version__}")
+        return
     try:
         app(prog_name="retracker")
     except KeyboardInterrupt:

@@ -15,12 +15,15 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from . import model, yamlio
+from . import model
 from .diagnostics import Diagnostic, RetrackerError
+
+if TYPE_CHECKING:
+    from . import yamlio
 
 ENV_VAR = "RETRACKER_DATA"
 EVENT_SUFFIX = ".yaml"
@@ -144,6 +147,8 @@ def load_dataset(path: str | os.PathLike[str] | None = None, *, keep_documents: 
 
 def load_meta(root: Path) -> tuple[dict[str, Any], list[Diagnostic]]:
     """Read dataset.yaml; ``coverage`` becomes a date."""
+    from . import yamlio
+
     path = root / "dataset.yaml"
     try:
         doc = yamlio.load_path(path)
@@ -192,6 +197,8 @@ def load_event_file(
     path: Path, root: Path | None = None
 ) -> tuple[model.Event | None, list[Diagnostic], yamlio.Document | None]:
     """Load and validate one event file: (event or None, diagnostics, document or None)."""
+    from . import yamlio
+
     name = str(path)
     stray = _stray_file(path, root)
     if stray is not None:

@@ -272,6 +272,24 @@ def _source_title(ds: Dataset) -> Iterator[Diagnostic]:
                 yield _diag(ds, event, ("sources", i), "RT307", f"source {i + 1} has no title")
 
 
+@check("RT308", "placeholder", "no TODO placeholder is left (as `retracker new` writes them)")
+def _placeholder(ds: Dataset) -> Iterator[Diagnostic]:
+    for event, _ in _each(ds):
+        for loc in _placeholders(event.model_dump(mode="json")):
+            yield _diag(ds, event, loc, "RT308", f"placeholder left in {'.'.join(map(str, loc))}")
+
+
+def _placeholders(value, loc: tuple = ()) -> Iterator[tuple]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _placeholders(item, (*loc, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _placeholders(item, (*loc, i))
+    elif isinstance(value, str) and "TODO" in value:
+        yield loc
+
+
 # ------------------------------------------------------------------ helpers
 
 

@@ -138,7 +138,9 @@ StrictDate = Annotated[dt.date, BeforeValidator(_strict_date), _date_schema]
 MaterialKey = Annotated[
     str,
     BeforeValidator(_material),
-    WithJsonSchema({"type": "string", "description": "element symbol, material or group key"}),
+    WithJsonSchema(
+        {"type": "string", "description": "element symbol, material or group key"}
+    ),  # _MATERIAL_DOC
 ]
 CountryCode = Annotated[
     str,
@@ -196,7 +198,11 @@ class Figure(_Strict):
     metric: Text
     value: float | int
     unit: Text
-    period: Annotated[str | None, BeforeValidator(_period)] = None
+    period: Annotated[
+        str | None,
+        BeforeValidator(_period),
+        WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "null"}]}),
+    ] = None
     note: str | None = None
 
 
@@ -255,9 +261,31 @@ FIELDS = tuple(Event.model_fields)
 """Event fields in file order; lint's "did you mean" and the scaffold use this."""
 
 
+_MATERIAL_DOC = "element symbol, material or group key"
+_COUNTRY_DOC = "ISO 3166-1 alpha-2 code, EU, G7, WTO or ALL"
+
+
 def event_json_schema() -> dict[str, Any]:
-    """JSON Schema (2020-12) of an event file, as editors and check-jsonschema use it."""
+    """JSON Schema (2020-12) of an event file, as editors and check-jsonschema use it.
+
+    Materials and countries become enums of every spelling the vocabulary accepts
+    (canonical keys and names as written, in English and Chinese), so that editors
+    complete them and check-jsonschema rejects what lint rejects.
+    """
     schema = Event.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = "https://retracker.invalid/schema/event.schema.json"
+    enums = {_MATERIAL_DOC: vocab.material_spellings(), _COUNTRY_DOC: vocab.country_spellings()}
+    _inject_enums(schema, enums)
     return schema
+
+
+def _inject_enums(node: Any, enums: dict[str, list[str]]) -> None:
+    if isinstance(node, dict):
+        if node.get("description") in enums and node.get("type") == "string":
+            node["enum"] = enums[node["description"]]
+        for value in node.values():
+            _inject_enums(value, enums)
+    elif isinstance(node, list):
+        for value in node:
+            _inject_enums(value, enums)

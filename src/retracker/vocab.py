@@ -249,6 +249,15 @@ def suggest_material(term: str) -> list[str]:
     return list(dict.fromkeys(_MATERIAL_INDEX[c] for c in close))
 
 
+def material_spellings() -> list[str]:
+    """Every spelling a file may use for a material: keys, names, Chinese names, aliases."""
+    forms: set[str] = set()
+    for m in MATERIALS.values():
+        for form in (m.key, m.name, m.name_zh, *m.aliases):
+            forms.update((form, form.casefold()))
+    return sorted(forms)
+
+
 def covers(key: str) -> frozenset[str]:
     """The keys a material key stands for (a group: its members and itself)."""
     return MATERIALS[key].covers
@@ -344,6 +353,12 @@ def country_code(term: str) -> str:
     if code is None:
         raise UnknownTerm("country", text, suggest_country(text))
     return code
+
+
+def country_spellings() -> list[str]:
+    """Every spelling a file may use for a country: codes, names and aliases as listed."""
+    index, names, names_zh = _country_data()
+    return sorted(set(index) | set(names) | set(names.values()) | set(names_zh.values()))
 
 
 def suggest_country(term: str) -> list[str]:

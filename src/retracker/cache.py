@@ -1,0 +1,309 @@
+"""An SQLite index of a data directory, so that queries need not parse every YAML file.
+
+The index lives under the user's cache directory (``$XDG_CACHE_HOME/retracker``, else
+``~/.cache/retracker``), one file per data directory. It is keyed by a fingerprint of every
+event file's path, size and modification time (plus dataset.yaml's), and
+
+- rebuilt automatically when any file changes (edit, add, delete, rename);
+- built aside and renamed into place, so two processes racing never see half an index;
+- never trusted over the YAML: an index that is corrupt, stale, of another format version
+  or of another retracker version is ignored and rebuilt;
+- bypassed by ``--no-cache`` (or ``RETRACKER_NO_CACHE=1``); lint never uses it.
+
+A warm query reads only the rows it needs and rebuilds those events without validation
+(they were validated when the index was built), without importing the YAML stack.
+A log with unreadable files is not indexed: queries then read the YAML directly, so its
+warnings stay visible.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from . import __version__, model
+
+FORMAT = 1
+ENV_NO_CACHE = "RETRACKER_NO_CACHE"
+
+SCHEMA_SQL = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE events (
+    id TEXT PRIMARY KEY, date TEXT NOT NULL, kind TEXT NOT NULL, issuer TEXT NOT NULL,
+    withdrawn INTEGER NOT NULL, json TEXT NOT NULL
+);
+CREATE TABLE materials (event_id TEXT NOT NULL, material TEXT NOT NULL);
+CREATE TABLE targets (event_id TEXT NOT NULL, country TEXT NOT NULL);
+CREATE TABLE relations (event_id TEXT NOT NULL, type TEXT NOT NULL, target_id TEXT NOT NULL);
+CREATE INDEX events_date ON events(date);
+CREATE INDEX events_kind ON events(kind);
+CREATE INDEX materials_material ON materials(material);
+CREATE INDEX targets_country ON targets(country);
+CREATE INDEX relations_target ON relations(target_id);
+"""
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "retracker"
+
+
+def index_path(root: Path) -> Path:
+    digest = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:20]
+    return cache_dir() / f"index-{digest}.sqlite"
+
+
+def disabled() -> bool:
+    return os.environ.get(ENV_NO_CACHE, "") not in ("", "0")
+
+
+def fingerprint(root: Path) -> str:
+    """A hash of every file's relative path, size and mtime under events/, and dataset.yaml."""
+    h = hashlib.sha256()
+    meta = root / "dataset.yaml"
+    st = meta.stat()
+    h.update(f"dataset.yaml\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    stack = [root / "events"]
+    entries: list[str] = []
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                for entry in it:
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append(Path(entry.path))
+                    else:
+                        s = entry.stat(follow_symlinks=False)
+                        entries.append(f"{entry.path}\0{s.st_size}\0{s.st_mtime_ns}")
+        except FileNotFoundError:
+            continue
+    for line in sorted(entries):
+        h.update(line.encode("utf-8", "surrogateescape") + b"\n")
+    return h.hexdigest()
+
+
+# ------------------------------------------------------------------ writing
+
+
+def build(root: Path, stamp: str) -> Path | None:
+    """Load the YAML, and when it loads clean write the index aside and rename it into place."""
+    from .dataset import load_dataset
+
+    ds = load_dataset(root)
+    if ds.diagnostics:
+        return None
+    target = index_path(root)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".index-", suffix=".tmp")
+    os.close(fd)
+    try:
+        _write(Path(tmp), ds.events, ds.meta, stamp)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def _write(path: Path, events: Iterable[model.Event], meta: dict[str, Any], stamp: str) -> None:
+    con = sqlite3.connect(path)
+    try:
+        con.executescript(SCHEMA_SQL)
+        rows = [(e, e.to_json()) for e in events]
+        con.executemany(
+            "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    e.id,
+                    e.date.isoformat(),
+                    e.kind,
+                    e.issuer,
+                    int(e.withdrawn is not None),
+                    json.dumps(j, ensure_ascii=False),
+                )
+                for e, j in rows
+            ],
+        )
+        con.executemany(
+            "INSERT INTO materials VALUES (?, ?)", [(e.id, m) for e, _ in rows for m in e.materials]
+        )
+        con.executemany("INSERT INTO targets VALUES (?, ?)", [(e.id, c) for e, _ in rows for c in e.targets])
+        con.executemany(
+            "INSERT INTO relations VALUES (?, ?, ?)",
+            [(e.id, r.type, r.target_id) for e, _ in rows for r in e.relations],
+        )
+        values = {
+            "format": str(FORMAT),
+            "version": __version__,
+            "fingerprint": stamp,
+            "meta": json.dumps(_jsonable(meta), ensure_ascii=False),
+        }
+        con.executemany("INSERT INTO meta VALUES (?, ?)", list(values.items()))
+        con.commit()
+    finally:
+        con.close()
+
+
+def _jsonable(meta: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in meta.items()}
+
+
+# ------------------------------------------------------------------ reading
+
+
+class Index:
+    """A valid, open index; ``None`` from :func:`open_index` when there is none to trust."""
+
+    def __init__(self, con: sqlite3.Connection, root: Path) -> None:
+        self.con = con
+        self.root = root
+        row = con.execute("SELECT value FROM meta WHERE key = 'meta'").fetchone()
+        self.meta = json.loads(row[0])
+        if isinstance(self.meta.get("coverage"), str):
+            self.meta["coverage"] = dt.date.fromisoformat(self.meta["coverage"])
+
+    def close(self) -> None:
+        self.con.close()
+
+    def select(self, f: Any) -> list[str]:
+        """Ids of events that may match the filters (a superset: query.matches decides)."""
+        clauses, params = ["1"], []
+        if f.kinds:
+            clauses.append(f"kind IN ({','.join('?' * len(f.kinds))})")
+            params += f.kinds
+        if f.issuers:
+            clauses.append(f"issuer IN ({','.join('?' * len(f.issuers))})")
+            params += f.issuers
+        if f.since:
+            clauses.append("date >= ?")
+            params.append(f.since.isoformat())
+        if f.until:
+            clauses.append("date <= ?")
+            params.append(f.until.isoformat())
+        if f.materials:
+            from .query import covered
+            from .vocab import MATERIALS
+
+            keys = sorted(k for k in MATERIALS if MATERIALS[k].covers & covered(f.materials))
+            clauses.append(
+                f"id IN (SELECT event_id FROM materials WHERE material IN ({','.join('?' * len(keys))}))"
+            )
+            params += keys
+        if f.countries:
+            codes = [*f.countries, "ALL"]
+            clauses.append(
+                f"(issuer IN ({','.join('?' * len(f.countries))}) OR id IN "
+                f"(SELECT event_id FROM targets WHERE country IN ({','.join('?' * len(codes))})))"
+            )
+            params += [*f.countries, *codes]
+        sql = f"SELECT id FROM events WHERE {' AND '.join(clauses)}"
+        return [r[0] for r in self.con.execute(sql, params)]
+
+    def acting_on(self, ids: Iterable[str]) -> set[str]:
+        """Ids of every event that acts on ``ids``, transitively (suspensions, their extensions)."""
+        found: set[str] = set()
+        frontier = set(ids)
+        while frontier:
+            marks = ",".join("?" * len(frontier))
+            rows = self.con.execute(
+                f"SELECT event_id FROM relations WHERE target_id IN ({marks})", list(frontier)
+            )
+            new = {r[0] for r in rows} - found
+            found |= new
+            frontier = new
+        return found
+
+    def events(self, ids: Iterable[str]) -> list[model.Event]:
+        wanted = sorted(set(ids))
+        out: list[model.Event] = []
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            rows = self.con.execute(
+                f"SELECT json FROM events WHERE id IN ({','.join('?' * len(chunk))})", chunk
+            )
+            out.extend(revive(json.loads(r[0])) for r in rows)
+        return out
+
+
+def open_index(root: Path, stamp: str) -> Index | None:
+    """The index for ``root`` if it exists and matches ``stamp``; None otherwise."""
+    path = index_path(root)
+    if not path.is_file():
+        return None
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        rows = dict(con.execute("SELECT key, value FROM meta").fetchall())
+        if (
+            rows.get("format") != str(FORMAT)
+            or rows.get("version") != __version__
+            or rows.get("fingerprint") != stamp
+        ):
+            con.close()
+            return None
+        return Index(con, root)
+    except (sqlite3.Error, ValueError, KeyError, TypeError):
+        return None
+
+
+def revive(data: dict[str, Any]) -> model.Event:
+    """Rebuild an Event from its JSON without validating it again."""
+    d = dict(data)
+    d["date"] = dt.date.fromisoformat(d["date"])
+    for key in ("effective", "ends"):
+        if d.get(key):
+            d[key] = dt.date.fromisoformat(d[key])
+    d["parts"] = [
+        model.Part.model_construct(**{**p, "effective": dt.date.fromisoformat(p["effective"])})
+        for p in d.get("parts", [])
+    ]
+    d["relations"] = [model.Relation.model_construct(**r) for r in d.get("relations", [])]
+    d["sources"] = [model.Source.model_construct(**{**s, "date": _date(s.get("date"))}) for s in d["sources"]]
+    d["figures"] = [model.Figure.model_construct(**f) for f in d.get("figures", [])]
+    if d.get("withdrawn"):
+        w = d["withdrawn"]
+        d["withdrawn"] = model.Withdrawn.model_construct(
+            date=dt.date.fromisoformat(w["date"]), reason=w["reason"]
+        )
+    return model.Event.model_construct(**d)
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def query_dataset(root: Path, f: Any, *, ids: Iterable[str] = (), with_actors: bool = True):
+    """The events matching ``f`` (and those acting on them) as a Dataset, from the index.
+
+    Returns None when the index cannot be used (disabled, unreadable log); the caller then
+    loads the YAML.
+    """
+    if disabled():
+        return None
+    from .dataset import Dataset
+
+    try:
+        stamp = fingerprint(root)
+        index = open_index(root, stamp)
+        if index is None:
+            if build(root, stamp) is None:
+                return None
+            index = open_index(root, stamp)
+            if index is None:
+                return None
+        try:
+            chosen = set(ids) if ids else set(index.select(f))
+            if with_actors:
+                chosen |= index.acting_on(chosen)
+            events = index.events(chosen)
+            return Dataset(root, events, [], [], index.meta)
+        finally:
+            index.close()
+    except (OSError, sqlite3.Error):
+        return None
