@@ -16,8 +16,9 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 @pytest.fixture(autouse=True)
-def pinned_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Same output everywhere: fixed width, no colour, no forced terminal."""
+def pinned_terminal(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Same output everywhere: fixed width, no colour, no forced terminal, a private cache."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.setenv("TERMINAL_WIDTH", "200")
     monkeypatch.setenv("NO_COLOR", "1")

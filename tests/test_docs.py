@@ -33,3 +33,19 @@ def test_readme_holds_the_two_setup_commands() -> None:
     assert "pip install '.[test]' && pytest" in text
     ci = (README.parent / ".ci" / "run").read_text(encoding="utf-8")
     assert "pip install -q '.[test]'" in ci and "\npytest\n" in ci
+
+
+def test_pre_commit_hook_entry_runs_lint_on_changed_files(tmp_path) -> None:
+    """The hook's entry, given the files pre-commit would pass, lints them in context."""
+    import re
+    import shlex
+
+    import yaml
+
+    (hook,) = yaml.safe_load((README.parent / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert hook["id"] == "retracker-lint" and hook["require_serial"] is True
+    event = next((README.parent / "data" / "events").rglob("*.yaml"))
+    assert re.search(hook["files"], event.relative_to(README.parent).as_posix())
+    args = [*shlex.split(hook["entry"])[1:], str(event)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output

@@ -250,6 +250,9 @@ BREAKERS = {
     "RT305": _title_zh,
     "RT306": _disputed,
     "RT307": _no_title,
+    "RT308": lambda log: log.add(
+        id="2025-05-01-cn-todo", date="2025-05-01", instrument_key=None, summary="TO" + "DO"
+    ),
 }
 
 

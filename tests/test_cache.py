@@ -1,0 +1,132 @@
+"""The index: rebuilt on every kind of change, ignored when corrupt, safe under races."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from retracker import cache
+from retracker.cli import app
+from retracker.query import Filters
+
+from .conftest import LogBuilder
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def data(log: LogBuilder) -> Path:
+    log.add(id="2024-08-15-cn-antimony", date="2024-08-15", materials=["Sb"], instrument_key=None)
+    log.add(id="2025-04-04-cn-dysprosium", materials=["Dy"], instrument_key=None)
+    return log.root
+
+
+def ids(data: Path, *args: str) -> list[str]:
+    result = runner.invoke(app, ["--data", str(data), "timeline", "--json", *args])
+    assert result.exit_code == 0, result.output
+    return [e["id"] for e in json.loads(result.stdout)]
+
+
+def bump(path: Path) -> None:
+    """Make sure a rewrite changes the mtime even on coarse clocks."""
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+
+
+def test_index_is_built_and_used(data: Path) -> None:
+    assert ids(data, "-e", "Sb") == ["2024-08-15-cn-antimony"]
+    path = cache.index_path(data)
+    assert path.is_file()
+    stamp = cache.fingerprint(data)
+    index = cache.open_index(data, stamp)
+    assert index is not None
+    assert index.select(Filters.build(material="Sb")) == ["2024-08-15-cn-antimony"]
+    index.close()
+
+
+def test_edit_add_delete_rename_invalidate(data: Path, log: LogBuilder) -> None:
+    assert ids(data, "-e", "Dy") == ["2025-04-04-cn-dysprosium"]
+    dy = data / "events" / "2025" / "2025-04-04-cn-dysprosium.yaml"
+    dy.write_text(dy.read_text().replace("- Dy", "- Tb"))
+    bump(dy)
+    assert ids(data, "-e", "Dy") == []
+    assert ids(data, "-e", "Tb") == ["2025-04-04-cn-dysprosium"]
+    log.add(id="2025-05-01-cn-added", date="2025-05-01", materials=["Tb"], instrument_key=None)
+    assert ids(data, "-e", "Tb") == ["2025-04-04-cn-dysprosium", "2025-05-01-cn-added"]
+    dy.unlink()
+    assert ids(data, "-e", "Tb") == ["2025-05-01-cn-added"]
+    added = data / "events" / "2025" / "2025-05-01-cn-added.yaml"
+    added.rename(data / "events" / "2025" / "2025-05-01-cn-renamed.yaml")
+    result = runner.invoke(app, ["--data", str(data), "timeline", "-e", "Tb"])
+    assert result.exit_code == 0  # the id lives in the file, so the event survives a rename
+    assert ids(data, "-e", "Tb") == ["2025-05-01-cn-added"]
+
+
+def test_corrupt_or_foreign_index_is_ignored_and_rebuilt(data: Path) -> None:
+    assert ids(data, "-e", "Sb") == ["2024-08-15-cn-antimony"]
+    path = cache.index_path(data)
+    path.write_bytes(b"this is not sqlite" * 100)
+    assert ids(data, "-e", "Sb") == ["2024-08-15-cn-antimony"]
+    con = sqlite3.connect(path)
+    con.execute("UPDATE meta SET value = '0.0.0' WHERE key = 'version'")
+    con.execute("UPDATE events SET json = '{}'")
+    con.commit()
+    con.close()
+    assert ids(data, "-e", "Sb") == ["2024-08-15-cn-antimony"]
+    assert cache.open_index(data, cache.fingerprint(data)) is not None
+
+
+def test_stale_index_never_wins_over_yaml(data: Path) -> None:
+    assert ids(data, "-e", "Sb") == ["2024-08-15-cn-antimony"]
+    stamp = cache.fingerprint(data)
+    sb = data / "events" / "2024" / "2024-08-15-cn-antimony.yaml"
+    sb.write_text(sb.read_text().replace("- Sb", "- Ga"))
+    bump(sb)
+    assert cache.fingerprint(data) != stamp
+    assert cache.open_index(data, cache.fingerprint(data)) is None
+    assert ids(data, "-e", "Sb") == []
+
+
+def test_no_cache_flag_and_env(data: Path, monkeypatch) -> None:
+    assert runner.invoke(app, ["--no-cache", "--data", str(data), "timeline"]).exit_code == 0
+    assert not cache.index_path(data).exists()
+    monkeypatch.setenv("RETRACKER_NO_CACHE", "1")
+    assert ids(data) == ["2024-08-15-cn-antimony", "2025-04-04-cn-dysprosium"]
+    assert not cache.index_path(data).exists()
+
+
+def test_revived_events_equal_validated_ones(data: Path) -> None:
+    from retracker import load_dataset
+
+    ds = load_dataset(data)
+    cached = cache.query_dataset(data, Filters())
+    assert [e.to_json() for e in cached.events] == [e.to_json() for e in ds.events]
+    assert cached.coverage == ds.coverage
+
+
+def test_two_concurrent_writers(data: Path, tmp_path: Path) -> None:
+    code = (
+        "import sys; from pathlib import Path; from retracker import cache\n"
+        "root = Path(sys.argv[1])\n"
+        "for _ in range(5):\n"
+        "    cache.build(root, cache.fingerprint(root))\n"
+    )
+    env = {**os.environ}
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(data)], env=env) for _ in range(2)]
+    deadline = time.monotonic() + 120
+    for proc in procs:
+        assert proc.wait(timeout=max(1, deadline - time.monotonic())) == 0
+    index = cache.open_index(data, cache.fingerprint(data))
+    assert index is not None
+    assert sorted(index.select(Filters())) == ["2024-08-15-cn-antimony", "2025-04-04-cn-dysprosium"]
+    index.close()
+    leftovers = [p for p in cache.index_path(data).parent.iterdir() if p.name.endswith(".tmp")]
+    assert leftovers == []
