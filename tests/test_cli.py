@@ -294,3 +294,42 @@ def test_bundled_log_from_another_directory(tmp_path: Path) -> None:
     proc = _subprocess("show", "--element", "antimony", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "Sb" in proc.stdout or "antimony" in proc.stdout.lower()
+
+
+def test_startup_budget_imports(tmp_path: Path) -> None:
+    """--version and --help load neither the YAML stack, the event models nor rich tables."""
+    probe = (
+        "import sys, runpy\n"
+        "sys.argv = ['retracker'] + sys.argv[1:]\n"
+        "try:\n"
+        "    runpy.run_module('retracker', run_name='__main__')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = [m for m in ('yaml', 'retracker.model', 'retracker.yamlio', 'rich.table', 'pycountry')\n"
+        "         if m in sys.modules]\n"
+        "print('HEAVY', heavy, file=sys.stderr)\n"
+    )
+    for args in (["--version"], ["--help"]):
+        proc = subprocess.run(
+            [sys.executable, "-c", probe, *args], capture_output=True, text=True, cwd=tmp_path
+        )
+        assert "HEAVY []" in proc.stderr, (args, proc.stderr[-500:])
+    fast = subprocess.run(
+        [sys.executable, "-c", probe.replace("'rich.table'", "'typer'"), "--version"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert "HEAVY []" in fast.stderr and fast.stdout.startswith("retracker ")
+
+
+def test_chinese_tables_stay_aligned(data: Path) -> None:
+    from rich.cells import cell_len
+
+    out = run(data, "--lang", "zh", "timeline").stdout
+    rows = [line for line in out.splitlines() if line.strip()]
+    assert any("锑出口管制" in line for line in rows)
+    header, rule = rows[0], rows[1]
+    assert "日期" in header and set(rule.strip()) == {"─"}
+    assert {cell_len(line.rstrip()) for line in rows[2:]} <= set(range(cell_len(rule.rstrip()) + 1))
+    assert all(line.index("20") == 1 for line in rows[2:] if line[:3].strip().startswith("20"))

@@ -1,6 +1,6 @@
 """python -m retracker"""
 
-from retracker.cli import main
+from retracker._entry import main
 
 if __name__ == "__main__":
     main()

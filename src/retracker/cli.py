@@ -63,7 +63,7 @@ app = typer.Typer(
     cls=RetrackerGroup,
     help="Track policy events on rare earths and other critical minerals.",
     context_settings={"help_option_names": ["-h", "--help"]},
-    rich_markup_mode="rich",
+    rich_markup_mode=None,  # plain help: --help never loads rich
     pretty_exceptions_enable=False,
     no_args_is_help=False,
     add_completion=True,
@@ -105,6 +105,7 @@ Element = Annotated[
     typer.Option(
         "--element",
         "-e",
+        metavar="MATERIAL",
         help="Material: symbol, name, Chinese name or group (repeatable).",
         autocompletion=_complete_material,
     ),
@@ -114,22 +115,33 @@ Country = Annotated[
     typer.Option(
         "--country",
         "-c",
+        metavar="CODE",
         help="Issuer or target country (repeatable); measures on ALL match every country.",
         autocompletion=_complete_country,
     ),
 ]
 Issuer = Annotated[
     list[str] | None,
-    typer.Option("--issuer", help="Acting jurisdiction (repeatable).", autocompletion=_complete_country),
+    typer.Option(
+        "--issuer", metavar="CODE", help="Acting jurisdiction (repeatable).", autocompletion=_complete_country
+    ),
 ]
 Kind = Annotated[
     list[str] | None,
-    typer.Option("--kind", "-k", help="Event kind (repeatable).", autocompletion=_complete_kind),
+    typer.Option(
+        "--kind", "-k", metavar="KIND", help="Event kind (repeatable).", autocompletion=_complete_kind
+    ),
 ]
-Since = Annotated[str | None, typer.Option(help="From this date: 2025, 2025-05, 'May 2025', 2025-05-12.")]
-Until = Annotated[str | None, typer.Option(help="Up to this date; a partial date covers its whole period.")]
+Since = Annotated[
+    str | None, typer.Option(metavar="DATE", help="From this date: 2025, 2025-05, 'May 2025', 2025-05-12.")
+]
+Until = Annotated[
+    str | None, typer.Option(metavar="DATE", help="Up to this date; a partial date covers its whole period.")
+]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-On = Annotated[str | None, typer.Option("--on", help="The date to answer for (default: today).")]
+On = Annotated[
+    str | None, typer.Option("--on", metavar="DATE", help="The date to answer for (default: today).")
+]
 
 
 def _state(ctx: typer.Context) -> dict[str, Any]:
@@ -142,10 +154,17 @@ def main_callback(
     ctx: typer.Context,
     data: Annotated[
         str | None,
-        typer.Option("--data", "-d", envvar="RETRACKER_DATA", help="Data directory (holds dataset.yaml)."),
+        typer.Option(
+            "--data",
+            "-d",
+            metavar="DIR",
+            envvar="RETRACKER_DATA",
+            help="Data directory (holds dataset.yaml).",
+        ),
     ] = None,
     lang: Annotated[
-        str, typer.Option("--lang", envvar="RETRACKER_LANG", help="Output language: en or zh.")
+        str,
+        typer.Option("--lang", metavar="LANG", envvar="RETRACKER_LANG", help="Output language: en or zh."),
     ] = "en",
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
     no_cache: Annotated[
@@ -158,12 +177,11 @@ def main_callback(
 ) -> None:
     """Track policy events on rare earths and other critical minerals.
 
-    [b]Examples[/b]
+    Examples:
 
+    \b
       retracker timeline --since 2025-01 --element Dy
-
       retracker show --element antimony
-
       retracker status --on 2025-11-20 --country US
     """
     if lang not in ("en", "zh"):
@@ -271,16 +289,16 @@ def timeline(
     kind: Kind = None,
     since: Since = None,
     until: Until = None,
-    limit: Annotated[int | None, typer.Option(min=1, help="Show at most N events.")] = None,
+    limit: Annotated[int | None, typer.Option(min=1, metavar="N", help="Show at most N events.")] = None,
     reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Newest first.")] = False,
     as_json: AsJson = False,
 ) -> None:
     """Events in date order.
 
-    [b]Examples[/b]
+    Examples:
 
+    \b
       retracker timeline --since 2025-01 --element Dy
-
       retracker timeline --country US --kind tariff --json
     """
     from .query import filter_events
@@ -311,10 +329,10 @@ def show(
 ) -> None:
     """One event in full, or everything that touches a material.
 
-    [b]Examples[/b]
+    Examples:
 
+    \b
       retracker show --element antimony
-
       retracker show 2025-10-09-cn-mofcom-61-overseas-rare-earth-items
     """
     from .diagnostics import RetrackerError
@@ -382,10 +400,10 @@ def status(
 ) -> None:
     """What is in force on a date, what binds first, and why.
 
-    [b]Examples[/b]
+    Examples:
 
+    \b
       retracker status --country US
-
       retracker status --on 2025-11-20 --element Ga --json
     """
     from .query import Filters, filter_events
@@ -414,18 +432,20 @@ def status(
 @app.command()
 def upcoming(
     ctx: typer.Context,
-    days: Annotated[int, typer.Option(min=0, help="How many days ahead to look.")] = 90,
-    start: Annotated[str | None, typer.Option("--from", help="Start of the window (default: today).")] = None,
+    days: Annotated[int, typer.Option(min=0, metavar="N", help="How many days ahead to look.")] = 90,
+    start: Annotated[
+        str | None, typer.Option("--from", metavar="DATE", help="Start of the window (default: today).")
+    ] = None,
     element: Element = None,
     country: Country = None,
     as_json: AsJson = False,
 ) -> None:
     """Dates in the window when something changes: parts taking effect, suspensions ending.
 
-    [b]Examples[/b]
+    Examples:
 
+    \b
       retracker upcoming --days 90
-
       retracker upcoming --from 2026-10-01 --days 60 --json
     """
     import datetime as dt
@@ -458,15 +478,19 @@ def chart(
     kind: Kind = None,
     since: Since = None,
     until: Until = None,
-    svg: Annotated[str | None, typer.Option("--svg", help="Also save the chart as SVG.")] = None,
-    html: Annotated[str | None, typer.Option("--html", help="Also save the chart as HTML.")] = None,
+    svg: Annotated[
+        str | None, typer.Option("--svg", metavar="FILE", help="Also save the chart as SVG.")
+    ] = None,
+    html: Annotated[
+        str | None, typer.Option("--html", metavar="FILE", help="Also save the chart as HTML.")
+    ] = None,
 ) -> None:
     """A terminal Gantt view: one row per measure, its status over time.
 
-    [b]Examples[/b]
+    Examples:
 
+    \b
       retracker chart --element rare-earths --since 2025
-
       retracker chart --country US --svg measures.svg
     """
     import datetime as dt
@@ -508,17 +532,19 @@ def lint(
         list[str] | None,
         typer.Argument(metavar="[PATH]...", help="Files or folders (default: the data directory)."),
     ] = None,
-    output_format: Annotated[str, typer.Option("--format", "-f", help="text, json or github.")] = "text",
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help="text, json or github.")
+    ] = "text",
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too.")] = False,
 ) -> None:
     """Check event files: syntax, schema, vocabulary, dates, relations, sources.
 
     Given files, lint walks up to dataset.yaml and checks them against the whole log.
 
-    [b]Examples[/b]
+    Examples:
 
+    \b
       retracker lint
-
       retracker lint data/events/2025 --format github
     """
     from .diagnostics import RetrackerError
@@ -541,24 +567,30 @@ def lint(
 @app.command()
 def new(
     ctx: typer.Context,
-    date: Annotated[str, typer.Option(prompt="Date (YYYY-MM-DD)", help="Date announced or signed.")],
+    date: Annotated[
+        str, typer.Option(prompt="Date (YYYY-MM-DD)", metavar="TEXT", help="Date announced or signed.")
+    ],
     issuer: Annotated[
         str,
         typer.Option(
             prompt="Issuer (ISO code)", help="Acting jurisdiction.", autocompletion=_complete_country
         ),
     ],
-    kind: Annotated[str, typer.Option(prompt="Kind", help="Event kind.", autocompletion=_complete_kind)],
-    title: Annotated[str, typer.Option(prompt="Title", help="Short English title.")],
-    authority: Annotated[str | None, typer.Option(help="The acting body (MOFCOM, BIS ...).")] = None,
-    number: Annotated[str | None, typer.Option(help="Instrument number, e.g. 61.")] = None,
+    kind: Annotated[
+        str, typer.Option(prompt="Kind", metavar="TEXT", help="Event kind.", autocompletion=_complete_kind)
+    ],
+    title: Annotated[str, typer.Option(prompt="Title", metavar="TEXT", help="Short English title.")],
+    authority: Annotated[
+        str | None, typer.Option(metavar="TEXT", help="The acting body (MOFCOM, BIS ...).")
+    ] = None,
+    number: Annotated[str | None, typer.Option(metavar="TEXT", help="Instrument number, e.g. 61.")] = None,
 ) -> None:
     """Scaffold an event file with the right id and path; fill its TODOs from a source.
 
-    [b]Examples[/b]
+    Examples:
 
+    \b
       retracker new --date 2026-11-10 --issuer CN --kind suspension --title "Extension"
-
       retracker new  (asks for date, issuer, kind and title)
     """
     from .dataset import resolve_data_dir
@@ -581,15 +613,15 @@ def search_command(
     kind: Kind = None,
     since: Since = None,
     until: Until = None,
-    limit: Annotated[int | None, typer.Option(min=1, help="Show at most N hits.")] = 20,
+    limit: Annotated[int | None, typer.Option(min=1, metavar="N", help="Show at most N hits.")] = 20,
     as_json: AsJson = False,
 ) -> None:
     """Full-text search over titles (English and Chinese), summaries, instruments, tags, sources.
 
-    [b]Examples[/b]
+    Examples:
 
+    \b
       retracker search "de minimis"
-
       retracker search 稀土 --since 2025 --json
     """
     from .query import filter_events
@@ -619,10 +651,10 @@ def diff(
 ) -> None:
     """Events added, removed and changed between two versions of the log.
 
-    [b]Examples[/b]
+    Examples:
 
+    \b
       retracker diff HEAD~5
-
       retracker diff 2026-01-01 HEAD --json
     """
     import tempfile
@@ -693,10 +725,7 @@ def schema() -> None:
 
 
 def main() -> None:
-    """Console-script entry point (`retracker --version` answers before typer loads)."""
-    if sys.argv[1:] == ["--version"]:
-        print(f"retracker {__version__}")
-        return
+    """Run the app (the console script goes through retracker._entry first)."""
     try:
         app(prog_name="retracker")
     except KeyboardInterrupt:
