@@ -170,3 +170,27 @@ def test_chart_draws_rows_and_saves_svg_and_html(data: Path, tmp_path: Path) -> 
     assert "Antimony export controls" in result.stdout and "█" in result.stdout
     assert "░ announced  █ in-force  ▒ suspended" in result.stdout
     assert svg.read_text().startswith("<svg") and "<html" in html.read_text().lower()
+
+
+def test_export_command(data: Path, tmp_path: Path) -> None:
+    from retracker.export import read_csv
+
+    out = runner.invoke(app, ["--data", str(data), "export", "--format", "csv", "-e", "Sb"])
+    assert out.exit_code == 0, out.output
+    assert [r["id"] for r in read_csv(out.stdout)] == ["2024-08-15-cn-antimony"]
+    as_json = json.loads(runner.invoke(app, ["--data", str(data), "export"]).stdout)
+    assert as_json == [e.to_json() for e in load_dataset(data).events]
+    db = tmp_path / "log.sqlite"
+    made = runner.invoke(app, ["--data", str(data), "export", "-o", str(db)])
+    assert made.exit_code == 0 and "wrote 2 event(s)" in made.stderr
+    import sqlite3
+
+    con = sqlite3.connect(db)
+    rows = con.execute("SELECT event_id FROM materials WHERE material = 'Sb'").fetchall()
+    assert rows == [("2024-08-15-cn-antimony",)]
+    con.close()
+    assert runner.invoke(app, ["--data", str(data), "export", "--format", "sqlite"]).exit_code == 2
+    assert runner.invoke(app, ["--data", str(data), "export", "--format", "xml"]).exit_code == 2
+    ics = tmp_path / "log.ics"
+    assert runner.invoke(app, ["--data", str(data), "export", "-o", str(ics)]).exit_code == 0
+    assert ics.read_text().startswith("BEGIN:VCALENDAR")

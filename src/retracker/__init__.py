@@ -29,6 +29,7 @@ _EXPORTS = {
     "filter_events": "query",
     "parse_when": "query",
     "StatusEngine": "status",
+    "export": "export",
 }
 
 __all__ = ["__version__", *_EXPORTS]

@@ -228,7 +228,7 @@ class Index:
             rows = self.con.execute(
                 f"SELECT json FROM events WHERE id IN ({','.join('?' * len(chunk))})", chunk
             )
-            out.extend(revive(json.loads(r[0])) for r in rows)
+            out.extend(model.revive(json.loads(r[0])) for r in rows)
         return out
 
 
@@ -250,32 +250,6 @@ def open_index(root: Path, stamp: str) -> Index | None:
         return Index(con, root)
     except (sqlite3.Error, ValueError, KeyError, TypeError):
         return None
-
-
-def revive(data: dict[str, Any]) -> model.Event:
-    """Rebuild an Event from its JSON without validating it again."""
-    d = dict(data)
-    d["date"] = dt.date.fromisoformat(d["date"])
-    for key in ("effective", "ends"):
-        if d.get(key):
-            d[key] = dt.date.fromisoformat(d[key])
-    d["parts"] = [
-        model.Part.model_construct(**{**p, "effective": dt.date.fromisoformat(p["effective"])})
-        for p in d.get("parts", [])
-    ]
-    d["relations"] = [model.Relation.model_construct(**r) for r in d.get("relations", [])]
-    d["sources"] = [model.Source.model_construct(**{**s, "date": _date(s.get("date"))}) for s in d["sources"]]
-    d["figures"] = [model.Figure.model_construct(**f) for f in d.get("figures", [])]
-    if d.get("withdrawn"):
-        w = d["withdrawn"]
-        d["withdrawn"] = model.Withdrawn.model_construct(
-            date=dt.date.fromisoformat(w["date"]), reason=w["reason"]
-        )
-    return model.Event.model_construct(**d)
-
-
-def _date(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
 
 
 def query_dataset(root: Path, f: Any, *, ids: Iterable[str] = (), with_actors: bool = True):

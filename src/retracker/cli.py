@@ -526,6 +526,66 @@ def _save_recording(console, svg: str | None, html: str | None) -> None:
 
 
 @app.command()
+def export(
+    ctx: typer.Context,
+    output_format: Annotated[
+        str | None, typer.Option("--format", "-f", metavar="FORMAT", help="csv, json, jsonl, ics or sqlite.")
+    ] = None,
+    output: Annotated[
+        str | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write here (atomically), not stdout."),
+    ] = None,
+    element: Element = None,
+    country: Country = None,
+    issuer: Issuer = None,
+    kind: Kind = None,
+    since: Since = None,
+    until: Until = None,
+) -> None:
+    """Export events (the timeline filters apply) as CSV, JSON, JSON Lines, iCalendar or SQLite.
+
+    The format defaults to the output file's extension (.csv, .json, .jsonl, .ics,
+    .sqlite/.db). SQLite needs --output.
+
+    Examples:
+
+    \b
+      retracker export --format csv --element Sb > antimony.csv
+      retracker export -o events.sqlite && datasette events.sqlite
+      retracker export --country US -o measures.ics
+    """
+    import sys
+    from pathlib import Path
+
+    from .diagnostics import RetrackerError
+    from .export import FORMATS
+    from .export import export as run_export
+    from .query import filter_events
+
+    fmt = output_format or _format_from_suffix(output)
+    if fmt not in FORMATS:
+        raise RetrackerError(f"unknown export format '{fmt}'", hint="use " + ", ".join(FORMATS))
+    f = _filters(element, country, issuer, kind, since, until)
+    ds = _dataset(ctx, f)
+    events = filter_events(ds.events, f)
+    text = run_export(events, fmt, Path(output) if output else None, ds=ds)
+    if text is not None:
+        sys.stdout.write(text)
+    else:
+        typer.echo(f"wrote {len(events)} event(s) to {output}", err=True)
+
+
+def _format_from_suffix(output: str | None) -> str:
+    suffixes = {".csv": "csv", ".json": "json", ".jsonl": "jsonl", ".ics": "ics"}
+    suffixes |= {".sqlite": "sqlite", ".db": "sqlite"}
+    if output is None:
+        return "json"
+    from pathlib import Path
+
+    return suffixes.get(Path(output).suffix.lower(), Path(output).suffix.lstrip(".") or "json")
+
+
+@app.command()
 def lint(
     ctx: typer.Context,
     paths: Annotated[

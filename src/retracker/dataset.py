@@ -96,6 +96,19 @@ class Dataset:
                 self.paths.setdefault(event.id, self._path_of[id(event)])
         self._inverse: dict[str, list[tuple[model.Relation, model.Event]]] | None = None
 
+    def locate(self, path: Path, loc: tuple[Any, ...]) -> tuple[int, int]:
+        """Line and column of ``loc`` in a file; parses it again only when asked (an error)."""
+        from . import yamlio
+
+        doc = self.documents.get(path)
+        if doc is None:
+            try:
+                doc = yamlio.load_path(path)
+            except yamlio.YamlProblem:
+                return 1, 1
+            self.documents[path] = doc
+        return doc.locate(loc)
+
     def path_of(self, event: model.Event) -> Path | None:
         """The file an event was read from (None for events built in memory)."""
         return self._path_of.get(id(event))
@@ -166,19 +179,18 @@ def load_meta(root: Path) -> tuple[dict[str, Any], list[Diagnostic]]:
 def load_files(
     files: Iterable[Path], root: Path | None, *, keep_documents: bool = False
 ) -> tuple[list[model.Event], list[Path], list[Diagnostic], dict[Path, yamlio.Document]]:
-    """Load event files; the garbage collector is paused during the bulk load.
+    """Load event files: the events, the path of each (parallel lists), the diagnostics and,
+    when asked, the parsed documents (else findings are located by parsing again, lazily).
 
-    Returns the events, the path of each (parallel lists), the diagnostics and, when asked,
-    the parsed documents (for locating later findings).
+    The garbage collector is paused during the bulk load and the loaded events are then
+    frozen out of its scans (measured: a 10,000-file lint spent a third of its time in GC).
     """
     events: list[model.Event] = []
     paths: list[Path] = []
     diags: list[Diagnostic] = []
     docs: dict[Path, yamlio.Document] = {}
     resolved_root = root.resolve() if root else None
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with _gc_paused():
         for path in files:
             event, file_diags, doc = load_event_file(path, resolved_root)
             diags.extend(file_diags)
@@ -187,10 +199,20 @@ def load_files(
             if event is not None:
                 events.append(event)
                 paths.append(path)
-    finally:
-        if was_enabled:
-            gc.enable()
     return events, paths, diags, docs
+
+
+class _gc_paused:
+    """Pause the garbage collector during a bulk load, then move survivors out of its way."""
+
+    def __enter__(self) -> None:
+        self.was_enabled = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc: object) -> None:
+        if self.was_enabled:
+            gc.freeze()  # loaded events live as long as the process: never scan them again
+            gc.enable()
 
 
 def load_event_file(

@@ -73,8 +73,7 @@ _register("RT302", "url-scheme", "a source URL that is not http(s)")
 
 def _diag(ds: Dataset, event: model.Event, loc: tuple, code: str, message: str, **kw) -> Diagnostic:
     path = ds.path_of(event)
-    doc = ds.documents.get(path) if path else None
-    line, col = doc.locate(loc) if doc else (1, 1)
+    line, col = ds.locate(path, loc) if path else (1, 1)
     severity = REGISTRY[code].severity
     return Diagnostic(str(path), line, col, code, message, severity=severity, **kw)
 
@@ -275,13 +274,13 @@ def _source_title(ds: Dataset) -> Iterator[Diagnostic]:
 @check("RT308", "placeholder", "no TODO placeholder is left (as `retracker new` writes them)")
 def _placeholder(ds: Dataset) -> Iterator[Diagnostic]:
     for event, _ in _each(ds):
-        for loc in _placeholders(event.model_dump(mode="json")):
+        for loc in _placeholders(event):
             yield _diag(ds, event, loc, "RT308", f"placeholder left in {'.'.join(map(str, loc))}")
 
 
 def _placeholders(value, loc: tuple = ()) -> Iterator[tuple]:
-    if isinstance(value, dict):
-        for key, item in value.items():
+    if isinstance(value, model.BaseModel):
+        for key, item in value.__dict__.items():
             yield from _placeholders(item, (*loc, key))
     elif isinstance(value, list):
         for i, item in enumerate(value):
@@ -307,14 +306,16 @@ def _relations(ds: Dataset) -> Iterator[tuple[model.Event, int, model.Relation]]
 
 
 def _locate(ds: Dataset, path: Path, loc: tuple) -> tuple[int, int]:
-    doc = ds.documents.get(path)
-    return doc.locate(loc) if doc else (1, 1)
+    return ds.locate(path, loc)
 
 
 def _close_ids(ds: Dataset, wanted: str) -> str | None:
+    """A near id for a "did you mean": compared only with ids of the same month (cheap)."""
     import difflib
 
-    close = difflib.get_close_matches(wanted, ds.by_id, n=1, cutoff=0.6)
+    month = wanted[:7]
+    candidates = [i for i in ds.by_id if i.startswith(month)][:2000]
+    close = difflib.get_close_matches(wanted, candidates, n=1, cutoff=0.6)
     return close[0] if close else None
 
 
@@ -356,7 +357,7 @@ class LintResult:
 
 
 def run_checks(ds: Dataset, select: Iterable[str] | None = None) -> list[Diagnostic]:
-    """Cross-file checks over a dataset loaded with ``keep_documents=True``."""
+    """Cross-file checks over a dataset; findings are located by parsing their file again."""
     wanted = set(select) if select else None
     found: list[Diagnostic] = []
     for chk in REGISTRY.values():
@@ -377,9 +378,9 @@ def lint_paths(
     root = _root_for(given, data)
     context = list(iter_event_files(root / "events")) if root else []
     chosen = _expand(given) if given else context
-    report_on = {p.resolve() if not p.is_symlink() else p.absolute() for p in chosen}
+    report_on = {_key(p) for p in chosen}
     files = _unique([*context, *chosen])
-    events, ev_paths, diags, docs = load_files(files, root, keep_documents=True)
+    events, ev_paths, diags, docs = load_files(files, root)
     meta, meta_diags = load_meta(root) if root else ({}, [])
     ds = Dataset(root, events, ev_paths, diags, meta, docs)
     found = meta_diags if not given else []
@@ -401,12 +402,13 @@ def _expand(given: list[Path]) -> list[Path]:
     return out
 
 
-def _key(path: Path) -> Path:
-    return path.absolute() if path.is_symlink() else path.resolve()
+def _key(path: Path) -> str:
+    """A comparable form of a path: absolute and normalised (symlinks are not followed)."""
+    return os.path.abspath(path)
 
 
 def _unique(paths: list[Path]) -> list[Path]:
-    seen: dict[Path, Path] = {}
+    seen: dict[str, Path] = {}
     for path in paths:
         seen.setdefault(_key(path), path)
     return list(seen.values())

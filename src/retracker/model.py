@@ -217,7 +217,7 @@ class Event(_Strict):
     """One event of the log: one YAML file under data/events/YYYY/."""
 
     id: Annotated[str, Field(pattern=ID_RE.pattern)]
-    instrument_key: Annotated[str | None, Field(pattern=r"^[A-Z]{2,3}(-[A-Z0-9]+)+$")] = None
+    instrument_key: Annotated[str | None, Field(pattern=r"^[A-Z][A-Z0-9]{1,3}(-[A-Z0-9]+)+$")] = None
     title: Text
     title_zh: str | None = None
     date: StrictDate
@@ -255,6 +255,30 @@ class Event(_Strict):
     def to_json(self) -> dict[str, Any]:
         """The public JSON shape of an event (see README, "JSON output")."""
         return self.model_dump(mode="json")
+
+
+def revive(data: dict[str, Any]) -> Event:
+    """Rebuild an Event from its JSON without validating it again."""
+    d = dict(data)
+    d["date"] = dt.date.fromisoformat(d["date"])
+    for key in ("effective", "ends"):
+        if d.get(key):
+            d[key] = dt.date.fromisoformat(d[key])
+    d["parts"] = [
+        Part.model_construct(**{**p, "effective": dt.date.fromisoformat(p["effective"])})
+        for p in d.get("parts", [])
+    ]
+    d["relations"] = [Relation.model_construct(**r) for r in d.get("relations", [])]
+    d["sources"] = [Source.model_construct(**{**s, "date": _date(s.get("date"))}) for s in d["sources"]]
+    d["figures"] = [Figure.model_construct(**f) for f in d.get("figures", [])]
+    if d.get("withdrawn"):
+        w = d["withdrawn"]
+        d["withdrawn"] = Withdrawn.model_construct(date=dt.date.fromisoformat(w["date"]), reason=w["reason"])
+    return Event.model_construct(**d)
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
 
 
 FIELDS = tuple(Event.model_fields)
