@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import gc
 import os
 from collections import defaultdict
@@ -52,9 +53,9 @@ def resolve_data_dir(option: str | os.PathLike[str] | None = None) -> Path:
 
 
 def find_root(start: Path) -> Path | None:
-    """Walk up from ``start`` to the folder holding dataset.yaml, if any."""
-    current = start.resolve()
-    if current.is_file() or not current.exists():
+    """Walk up from ``start`` to the folder holding dataset.yaml, if any (links not followed)."""
+    current = Path(os.path.abspath(start))
+    if current.is_symlink() or not current.is_dir():
         current = current.parent
     for folder in (current, *current.parents):
         if (folder / "dataset.yaml").is_file():
@@ -66,8 +67,8 @@ def iter_event_files(folder: Path) -> Iterator[Path]:
     """Every non-hidden file under ``folder``, sorted (event files and strays alike)."""
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        # A folder named like an event file is reported (RT001), not walked into.
-        posing = [d for d in dirnames if d.endswith(EVENT_SUFFIX)]
+        # A folder named like an event file, or a symlinked folder, is reported, not walked.
+        posing = [d for d in dirnames if d.endswith(EVENT_SUFFIX) or os.path.islink(os.path.join(dirpath, d))]
         dirnames[:] = [d for d in dirnames if d not in posing]
         for name in sorted(filenames + posing):
             if not name.startswith("."):
@@ -222,6 +223,8 @@ def load_event_file(
     from . import yamlio
 
     name = str(path)
+    if root is not None and not root.is_absolute():
+        root = root.resolve()
     stray = _stray_file(path, root)
     if stray is not None:
         return None, [stray], None
@@ -237,22 +240,42 @@ def load_event_file(
     try:
         return model.Event.model_validate(doc.data), [], doc
     except ValidationError as exc:
-        return None, [_schema_diagnostic(name, doc, err) for err in exc.errors()], doc
+        found = [_schema_diagnostic(name, doc, err) for err in exc.errors()]
+        return None, list(dict.fromkeys(found)), doc
     except RecursionError:
         return None, [Diagnostic(name, 1, 1, "RT010", "document nests too deeply")], doc
 
 
 def _stray_file(path: Path, root: Path | None) -> Diagnostic | None:
-    if path.suffix != EVENT_SUFFIX and not path.is_dir():
-        hint = "rename it to .yaml" if path.suffix == ".yml" else "event files end in .yaml"
-        return Diagnostic(str(path), 1, 1, "RT012", f"not an event file ('{path.name}')", hint=hint)
-    if root is not None and path.is_symlink():
-        target = path.resolve()
+    if path.is_symlink() and root is not None:
+        try:
+            target = path.resolve(strict=False)
+        except (RuntimeError, OSError):
+            return Diagnostic(str(path), 1, 1, "RT001", "cannot read file: symlink loop")
         if not target.is_relative_to(root):
             return Diagnostic(
                 str(path), 1, 1, "RT013", f"symlink points outside the data directory ({target})"
             )
+        if target.is_dir():
+            return Diagnostic(
+                str(path), 1, 1, "RT001", "symlinked folder: event folders must be real folders"
+            )
+    if path.suffix != EVENT_SUFFIX and not path.is_dir():
+        hint = "rename it to .yaml" if path.suffix == ".yml" else "event files end in .yaml"
+        return Diagnostic(str(path), 1, 1, "RT012", f"not an event file ('{path.name}')", hint=hint)
+    if root is not None and not _real_folder(str(path.parent)).is_relative_to(root):
+        where = _real_folder(str(path.parent))
+        return Diagnostic(str(path), 1, 1, "RT013", f"file lies outside the data directory ({where})")
     return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _real_folder(folder: str) -> Path:
+    """A folder's real path (cached: one lookup per folder, not per file)."""
+    try:
+        return Path(os.path.realpath(folder))
+    except (RuntimeError, OSError):
+        return Path(folder)
 
 
 # ------------------------------------------------------------ pydantic -> located diagnostics

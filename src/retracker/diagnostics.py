@@ -20,12 +20,27 @@ class Diagnostic:
     severity: Severity = "error"
     hint: str | None = None
 
+    def __post_init__(self) -> None:
+        # One line, no terminal escapes: values from hostile files are echoed in messages.
+        object.__setattr__(self, "message", one_line(self.message))
+        if self.hint is not None:
+            object.__setattr__(self, "hint", one_line(self.hint))
+
     def __str__(self) -> str:
         text = f"{self.path}:{self.line}:{self.col}: {self.code} {self.message}"
         return f"{text} ({self.hint})" if self.hint else text
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def one_line(text: str) -> str:
+    """Control characters (newlines, ESC ...) shown as escapes, so a finding stays one line."""
+    if text.isprintable():
+        return text
+    return "".join(
+        ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode() for ch in text
+    )
 
 
 class RetrackerError(Exception):

@@ -396,9 +396,11 @@ def _root_for(given: list[Path], data: str | os.PathLike[str] | None) -> Path | 
 
 
 def _expand(given: list[Path]) -> list[Path]:
+    """Given folders are walked; a folder named like an event file is itself reported."""
     out: list[Path] = []
     for path in given:
-        out.extend(iter_event_files(path) if path.is_dir() else [path])
+        walk = path.is_dir() and not path.is_symlink() and path.suffix != ".yaml"
+        out.extend(iter_event_files(path) if walk else [path])
     return out
 
 

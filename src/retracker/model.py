@@ -82,7 +82,7 @@ def _strict_date(value: Any) -> dt.date:
             "expected a date as YYYY-MM-DD, got {type}",
             {"type": type(value).__name__},
         )
-    match = _DATE_RE.match(value)
+    match = _DATE_RE.fullmatch(value)
     if not match:
         raise PydanticCustomError(
             "invalid_date", "invalid date '{value}': write YYYY-MM-DD", {"value": value}

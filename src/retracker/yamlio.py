@@ -17,6 +17,7 @@ a 1-based line and column, never a bare PyYAML exception.
 from __future__ import annotations
 
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -126,11 +127,13 @@ def decode(raw: bytes) -> str:
     """Decode event-file bytes: UTF-8 (with or without BOM) or UTF-16/32 with a BOM."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
+    elif raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise YamlProblem(
+            "RT002", "file is UTF-32 encoded; event files must be UTF-8", hint="re-save as UTF-8"
+        )
     elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise YamlProblem(
-            "RT002",
-            "file is UTF-16 encoded; event files must be UTF-8",
-            hint="re-save the file as UTF-8",
+            "RT002", "file is UTF-16 encoded; event files must be UTF-8", hint="re-save as UTF-8"
         )
     try:
         text = raw.decode("utf-8")
@@ -153,22 +156,28 @@ def decode(raw: bytes) -> str:
 
 
 def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
-    """Read a file's bytes, refusing directories, unreadable and oversized files."""
+    """Read a file's bytes, refusing directories, pipes, unreadable and oversized files."""
     try:
-        if path.is_dir():
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
             raise YamlProblem("RT001", "is a directory, not an event file")
-        size = path.stat().st_size
-        if size > max_bytes:
+        if not stat.S_ISREG(info.st_mode):
+            raise YamlProblem("RT001", "is not a regular file (a pipe, socket or device?)")
+        if info.st_size > max_bytes:
             raise YamlProblem(
-                "RT003",
-                f"file is {size:,} bytes; the limit for an event file is {max_bytes:,}",
+                "RT003", f"file is {info.st_size:,} bytes; the limit for an event file is {max_bytes:,}"
             )
         with path.open("rb") as handle:
-            return handle.read(max_bytes + 1)
+            raw = handle.read(max_bytes + 1)
     except YamlProblem:
         raise
+    except RuntimeError:  # a symlink loop, on Python < 3.13
+        raise YamlProblem("RT001", "cannot read file: symlink loop") from None
     except OSError as exc:
         raise YamlProblem("RT001", f"cannot read file: {exc.strerror or exc}") from None
+    if len(raw) > max_bytes:
+        raise YamlProblem("RT003", f"file grew past the limit for an event file ({max_bytes:,} bytes)")
+    return raw
 
 
 def load_text(text: str) -> Document:
@@ -179,6 +188,15 @@ def load_text(text: str) -> Document:
         root = yaml.compose(text, Loader=EventLoader)
     except yaml.MarkedYAMLError as exc:
         raise _syntax_problem(exc, text) from None
+    except yaml.reader.ReaderError as exc:
+        # libyaml counts UTF-8 bytes; the pure-Python reader counts characters.
+        offset = exc.position
+        if _Base is not yaml.SafeLoader:
+            offset = len(text.encode("utf-8")[:offset].decode("utf-8", errors="ignore"))
+        line, col = _position(text, offset)
+        raise YamlProblem(
+            "RT004", f"control character {exc.character!r} not allowed in YAML", line, col
+        ) from None
     except yaml.YAMLError as exc:
         line, col = _mark(getattr(exc, "problem_mark", None))
         raise YamlProblem("RT004", f"YAML error: {_one_line(str(exc))}", line, col) from None
@@ -193,6 +211,12 @@ def load_text(text: str) -> Document:
 def load_path(path: Path) -> Document:
     """Read, decode and parse an event file."""
     return load_text(decode(read_bytes(path)))
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of a character offset."""
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 def _char_at(text: str, line: int, col: int) -> str:
@@ -262,20 +286,29 @@ def _construct(node: Node, depth: int, seen: set[int]) -> Any:
     if id(node) in seen:
         line, col = _mark(node.start_mark)
         raise YamlProblem("RT008", "alias not allowed in event files", line, col)
-    if node.tag not in CORE_TAGS:
-        line, col = _mark(node.start_mark)
-        raise YamlProblem(
-            "RT009",
-            f"tag '{node.tag}' not allowed; event files use plain YAML values",
-            line,
-            col,
-        )
+    _check_tag(node)
     if isinstance(node, ScalarNode):
         return _scalar(node)
     seen.add(id(node))
     if isinstance(node, SequenceNode):
         return [_construct(item, depth + 1, seen) for item in node.value]
     return _mapping(node, depth, seen)
+
+
+_TAG_FITS = {
+    "tag:yaml.org,2002:seq": SequenceNode,
+    "tag:yaml.org,2002:map": MappingNode,
+}
+
+
+def _check_tag(node: Node) -> None:
+    """Only core tags, and each on a node of its own kind (no `!!int {a: 1}`)."""
+    fits = _TAG_FITS.get(node.tag, ScalarNode)
+    if node.tag not in CORE_TAGS or not isinstance(node, fits):
+        line, col = _mark(node.start_mark)
+        raise YamlProblem(
+            "RT009", f"tag '{node.tag}' not allowed here; event files use plain YAML values", line, col
+        )
 
 
 def _mapping(node: MappingNode, depth: int, seen: set[int]) -> dict[str, Any]:
@@ -287,6 +320,7 @@ def _mapping(node: MappingNode, depth: int, seen: set[int]) -> dict[str, Any]:
             raise YamlProblem("RT004", "mapping keys must be plain scalars", line, col)
         if key_node.tag == "tag:yaml.org,2002:merge" or key_node.value == "<<":
             raise YamlProblem("RT008", "merge key '<<' not allowed in event files", line, col)
+        _check_tag(key_node)
         key = key_node.value
         if key in result:
             raise YamlProblem(
@@ -304,14 +338,18 @@ def _scalar(node: ScalarNode) -> Any:
     tag = node.tag
     if tag == "tag:yaml.org,2002:str":
         return node.value
+    line, col = _mark(node.start_mark)
     if tag == "tag:yaml.org,2002:null":
+        if node.value not in ("", "~", "null", "Null", "NULL"):
+            raise YamlProblem("RT004", f"{node.value!r} is not a null", line, col)
         return None
     if tag == "tag:yaml.org,2002:bool":
+        if node.value.lower() not in ("true", "false"):
+            raise YamlProblem("RT004", f"{node.value!r} is not a boolean (true or false)", line, col)
         return node.value.lower() == "true"
     try:
         if tag == "tag:yaml.org,2002:int":
             return _NUMBERS.construct_yaml_int(node)
         return _NUMBERS.construct_yaml_float(node)
-    except (ValueError, OverflowError):
-        line, col = _mark(node.start_mark)
+    except (ValueError, OverflowError, IndexError):
         raise YamlProblem("RT004", f"cannot read number {node.value!r}", line, col) from None
