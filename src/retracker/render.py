@@ -9,7 +9,6 @@ from typing import Any
 
 from rich import box
 from rich.console import Console, Group, RenderableType
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
@@ -48,6 +47,11 @@ def countries_text(codes: Sequence[str], lang: str = "en") -> str:
     return ", ".join(codes)
 
 
+def _titled(title: str, event_id: str) -> Text:
+    """A title with the event id under it, dimmed."""
+    return Text.assemble(title, "\n", (event_id, "dim"))
+
+
 def _table(*columns: str, title: str | None = None) -> Table:
     table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", pad_edge=False)
     for name in columns:
@@ -75,11 +79,11 @@ def timeline_table(events: Iterable[model.Event], lang: str = "en") -> Table:
     for e in events:
         table.add_row(
             e.date.isoformat(),
-            escape(countries_text([e.issuer], lang)),
+            countries_text([e.issuer], lang),
             e.kind,
-            escape(title_of(e, lang)),
-            escape(materials_text(e.materials, lang)),
-            escape(countries_text(e.targets, lang)),
+            title_of(e, lang),
+            materials_text(e.materials, lang),
+            countries_text(e.targets, lang),
         )
     return table
 
@@ -100,11 +104,11 @@ def element_view(
         st = engine.status(e.id, on)
         table.add_row(
             e.date.isoformat(),
-            escape(countries_text([e.issuer], lang)),
+            countries_text([e.issuer], lang),
             e.kind,
-            escape(title_of(e, lang)) + f"\n[dim]{e.id}[/dim]",
+            _titled(title_of(e, lang), e.id),
             status_cell(st),
-            escape(st.reason) if st else "",
+            st.reason if st else "",
         )
     return table
 
@@ -247,10 +251,10 @@ def status_table(ds: Dataset, statuses: Sequence[Status], lang: str = "en") -> T
         event = ds.by_id[s.id]
         table.add_row(
             status_cell(s),
-            escape(title_of(event, lang)) + f"\n[dim]{s.id}[/dim]",
+            _titled(title_of(event, lang), s.id),
             s.since.isoformat(),
             s.until.isoformat() if s.until else "",
-            escape(s.reason),
+            s.reason,
         )
     return table
 
@@ -261,8 +265,8 @@ def upcoming_table(ds: Dataset, changes: Sequence[Change], lang: str = "en") -> 
         event = ds.by_id[c.id]
         table.add_row(
             c.date.isoformat(),
-            escape(c.change),
-            escape(title_of(event, lang)) + f"\n[dim]{c.id}[/dim]",
+            c.change,
+            _titled(title_of(event, lang), c.id),
             f"{c.before or '—'} → {c.after}",
         )
     return table
@@ -284,7 +288,8 @@ def countries_table(lang: str = "en") -> Table:
 
 
 def make_console(stderr: bool = False, record: bool = False) -> Console:
-    return Console(stderr=stderr, highlight=False, soft_wrap=False, record=record)
+    """Data is printed as given: no markup or emoji parsing of titles and summaries."""
+    return Console(stderr=stderr, highlight=False, soft_wrap=False, record=record, markup=False, emoji=False)
 
 
 # ------------------------------------------------------------------ chart
