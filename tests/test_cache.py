@@ -130,3 +130,28 @@ def test_two_concurrent_writers(data: Path, tmp_path: Path) -> None:
     index.close()
     leftovers = [p for p in cache.index_path(data).parent.iterdir() if p.name.endswith(".tmp")]
     assert leftovers == []
+
+
+REAL = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["timeline", "--json"],
+        ["timeline", "--reverse", "--limit", "7", "-c", "US", "--json"],
+        ["timeline", "--since", "2025-10", "--until", "2025-11"],
+        ["show", "-e", "Sb", "--on", "2025-11-20", "--json"],
+        ["show", "-e", "rare-earths", "--on", "2026-11-15"],
+        ["show", "-c", "JP", "--kind", "export-control", "--json"],
+        ["status", "--on", "2025-11-20", "--json"],
+        ["status", "--on", "2026-11-28", "--country", "US", "--all", "--json"],
+        ["status", "--on", "2025-11-20", "-e", "Ga", "--issuer", "CN"],
+    ],
+)
+def test_index_and_yaml_give_the_same_answer_on_the_real_log(command: list[str]) -> None:
+    cached = runner.invoke(app, ["--data", str(REAL), *command])
+    direct = runner.invoke(app, ["--no-cache", "--data", str(REAL), *command])
+    assert cached.exit_code == direct.exit_code == 0, cached.output + direct.output
+    assert cached.stdout == direct.stdout
+    assert cached.stdout.strip() not in ("", "[]")

@@ -252,12 +252,12 @@ def test_schema_command() -> None:
 
 
 def test_internal_error_is_one_line(data: Path, monkeypatch) -> None:
-    import retracker.query as query
+    import retracker.render as render
 
     def boom(*a, **k):
         raise ZeroDivisionError("boom")
 
-    monkeypatch.setattr(query, "filter_events", boom)
+    monkeypatch.setattr(render, "timeline_table", boom)
     result = run(data, "timeline")
     assert result.exit_code == 3
     assert "internal error: ZeroDivisionError: boom" in result.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import pytest
 from hypothesis import given, settings
@@ -224,3 +225,50 @@ def test_real_log_partial_suspension_reason(real: StatusEngine) -> None:
     ]
     assert ("2026-11-10", R61, "suspension ends; back in force") in changes
     assert ("2026-11-27", N46, "suspension ends; back in force") in changes
+
+
+# ---- spans: the stored form of a measure's history, and the index built from them
+
+
+@settings(max_examples=80, deadline=None, derandomize=True)
+@given(graphs())
+def test_spans_are_contiguous_and_agree_with_status(events) -> None:
+    engine = engine_for(*events)
+    spans = engine.spans(events[0])
+    assert spans[0].since == BASE and spans[-1].until is None
+    for a, b in itertools.pairwise(spans):
+        assert a.until == b.since
+        assert (a.status, a.because, a.parts) != (b.status, b.because, b.parts)
+    for n in range(-1, 450, 3):
+        found = [s for s in spans if s.since <= day(n) and (s.until is None or day(n) < s.until)]
+        expected = engine.status(M, day(n))
+        if expected is None:
+            assert found == []
+        else:
+            assert len(found) == 1
+            assert found[0].to_json() | {"on": None} == expected.to_json() | {"on": None}
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(graphs())
+def test_index_answers_like_the_engine(events) -> None:
+    import sqlite3
+    import tempfile
+    from pathlib import Path
+
+    from retracker import cache
+    from retracker.query import Filters, listing
+
+    ds = Dataset(None, list(events))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "index.sqlite"
+        cache._write(path, ds, "stamp")
+        index = cache.Index(sqlite3.connect(path), path.parent)
+        try:
+            for n in range(-1, 450, 5):
+                from_index = index.listing(Filters(), day(n))
+                from_yaml = listing(ds, Filters(), day(n))
+                assert [e.id for e, _ in from_index] == [e.id for e, _ in from_yaml]
+                assert [s and s.to_json() for _, s in from_index] == [s and s.to_json() for _, s in from_yaml]
+        finally:
+            index.close()

@@ -10,8 +10,11 @@ event file's path, size and modification time (plus dataset.yaml's), and
   or of another retracker version is ignored and rebuilt;
 - bypassed by ``--no-cache`` (or ``RETRACKER_NO_CACHE=1``); lint never uses it.
 
-A warm query reads only the rows it needs and rebuilds those events without validation
-(they were validated when the index was built), without importing the YAML stack.
+A warm query reads only the rows it needs, without importing the YAML stack or validating
+anything again (the events were validated when the index was built). Listings (timeline,
+``show --element``, status) never rebuild events at all: each row carries the columns a table
+shows, and every measure's status history is stored as spans (see
+:meth:`retracker.status.StatusEngine.spans`), so "what is in force on D" is one lookup.
 A log with unreadable files is not indexed: queries then read the YAML directly, so its
 warnings stay visible.
 """
@@ -25,29 +28,40 @@ import os
 import sqlite3
 import tempfile
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import __version__, model
+from . import __version__
 
-FORMAT = 1
+FORMAT = 3
 ENV_NO_CACHE = "RETRACKER_NO_CACHE"
 
 SCHEMA_SQL = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE events (
     id TEXT PRIMARY KEY, date TEXT NOT NULL, kind TEXT NOT NULL, issuer TEXT NOT NULL,
-    withdrawn INTEGER NOT NULL, json TEXT NOT NULL
+    withdrawn INTEGER NOT NULL, is_measure INTEGER NOT NULL, title TEXT NOT NULL,
+    title_zh TEXT, materials TEXT NOT NULL, targets TEXT NOT NULL, json TEXT NOT NULL
 );
 CREATE TABLE materials (event_id TEXT NOT NULL, material TEXT NOT NULL);
 CREATE TABLE targets (event_id TEXT NOT NULL, country TEXT NOT NULL);
 CREATE TABLE relations (event_id TEXT NOT NULL, type TEXT NOT NULL, target_id TEXT NOT NULL);
-CREATE INDEX events_date ON events(date);
+CREATE TABLE spans (
+    event_id TEXT NOT NULL, since TEXT NOT NULL, until TEXT, status TEXT NOT NULL,
+    because TEXT NOT NULL, reason TEXT NOT NULL, parts TEXT NOT NULL
+);
+CREATE INDEX events_date ON events(date, id);
+CREATE INDEX spans_event ON spans(event_id, since);
 CREATE INDEX events_kind ON events(kind);
 CREATE INDEX materials_material ON materials(material);
 CREATE INDEX targets_country ON targets(country);
 CREATE INDEX relations_target ON relations(target_id);
 """
+
+ROW_COLUMNS = "id, date, issuer, kind, title, title_zh, materials, targets"
+SPAN_JOIN = " LEFT JOIN spans s ON s.event_id = id AND s.since <= ? AND (s.until IS NULL OR s.until > ?)"
+"""A measure's span covering the day: the one that started on or before it and has not ended."""
 
 
 def cache_dir() -> Path:
@@ -104,7 +118,7 @@ def build(root: Path, stamp: str) -> Path | None:
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".index-", suffix=".tmp")
     os.close(fd)
     try:
-        _write(Path(tmp), ds.events, ds.meta, stamp)
+        _write(Path(tmp), ds, stamp)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -112,43 +126,66 @@ def build(root: Path, stamp: str) -> Path | None:
     return target
 
 
-def _write(path: Path, events: Iterable[model.Event], meta: dict[str, Any], stamp: str) -> None:
+def _write(path: Path, ds: Any, stamp: str) -> None:
+    from .status import StatusEngine
+
     con = sqlite3.connect(path)
     try:
         con.executescript(SCHEMA_SQL)
-        rows = [(e, e.to_json()) for e in events]
+        events = ds.events
         con.executemany(
-            "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    e.id,
-                    e.date.isoformat(),
-                    e.kind,
-                    e.issuer,
-                    int(e.withdrawn is not None),
-                    json.dumps(j, ensure_ascii=False),
-                )
-                for e, j in rows
-            ],
+            "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [_event_row(e) for e in events]
         )
-        con.executemany(
-            "INSERT INTO materials VALUES (?, ?)", [(e.id, m) for e, _ in rows for m in e.materials]
-        )
-        con.executemany("INSERT INTO targets VALUES (?, ?)", [(e.id, c) for e, _ in rows for c in e.targets])
+        materials = [(e.id, m) for e in events for m in e.materials]
+        con.executemany("INSERT INTO materials VALUES (?, ?)", materials)
+        con.executemany("INSERT INTO targets VALUES (?, ?)", [(e.id, c) for e in events for c in e.targets])
         con.executemany(
             "INSERT INTO relations VALUES (?, ?, ?)",
-            [(e.id, r.type, r.target_id) for e, _ in rows for r in e.relations],
+            [(e.id, r.type, r.target_id) for e in events for r in e.relations],
+        )
+        engine = StatusEngine(ds)
+        con.executemany(
+            "INSERT INTO spans VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [_span_row(s) for m in engine.measures() for s in engine.spans(m)],
         )
         values = {
             "format": str(FORMAT),
             "version": __version__,
             "fingerprint": stamp,
-            "meta": json.dumps(_jsonable(meta), ensure_ascii=False),
+            "meta": json.dumps(_jsonable(ds.meta), ensure_ascii=False),
         }
         con.executemany("INSERT INTO meta VALUES (?, ?)", list(values.items()))
         con.commit()
     finally:
         con.close()
+
+
+def _event_row(e: Any) -> tuple[Any, ...]:
+    return (
+        e.id,
+        e.date.isoformat(),
+        e.kind,
+        e.issuer,
+        int(e.withdrawn is not None),
+        int(e.is_measure),
+        e.title,
+        e.title_zh,
+        " ".join(e.materials),
+        " ".join(e.targets),
+        json.dumps(e.to_json(), ensure_ascii=False),
+    )
+
+
+def _span_row(s: Any) -> tuple[Any, ...]:
+    return (
+        s.id,
+        s.since.isoformat(),
+        s.until.isoformat() if s.until else None,
+        s.status,
+        " ".join(s.because),
+        s.reason,
+        json.dumps(s.parts, ensure_ascii=False) if s.parts else "",
+    )
 
 
 def _jsonable(meta: dict[str, Any]) -> dict[str, Any]:
@@ -173,38 +210,45 @@ class Index:
         self.con.close()
 
     def select(self, f: Any) -> list[str]:
-        """Ids of events that may match the filters (a superset: query.matches decides)."""
-        clauses, params = ["1"], []
-        if f.kinds:
-            clauses.append(f"kind IN ({','.join('?' * len(f.kinds))})")
-            params += f.kinds
-        if f.issuers:
-            clauses.append(f"issuer IN ({','.join('?' * len(f.issuers))})")
-            params += f.issuers
-        if f.since:
-            clauses.append("date >= ?")
-            params.append(f.since.isoformat())
-        if f.until:
-            clauses.append("date <= ?")
-            params.append(f.until.isoformat())
-        if f.materials:
-            from .query import covered
-            from .vocab import MATERIALS
+        """Ids of events that match the filters (withdrawn ones too: callers decide)."""
+        clauses, params = _where(f)
+        return [r[0] for r in self.con.execute(f"SELECT id FROM events WHERE {clauses}", params)]
 
-            keys = sorted(k for k in MATERIALS if MATERIALS[k].covers & covered(f.materials))
-            clauses.append(
-                f"id IN (SELECT event_id FROM materials WHERE material IN ({','.join('?' * len(keys))}))"
-            )
-            params += keys
-        if f.countries:
-            codes = [*f.countries, "ALL"]
-            clauses.append(
-                f"(issuer IN ({','.join('?' * len(f.countries))}) OR id IN "
-                f"(SELECT event_id FROM targets WHERE country IN ({','.join('?' * len(codes))})))"
-            )
-            params += [*f.countries, *codes]
-        sql = f"SELECT id FROM events WHERE {' AND '.join(clauses)}"
-        return [r[0] for r in self.con.execute(sql, params)]
+    def listing(
+        self,
+        f: Any,
+        day: dt.date | None = None,
+        *,
+        measures_only: bool = False,
+        targets: Iterable[str] = (),
+        reverse: bool = False,
+        limit: int | None = None,
+        with_json: bool = False,
+    ) -> list[tuple[Row, Any]]:
+        """Matching events as rows in date order, each with its status on ``day`` (or None).
+
+        ``targets`` keeps measures whose targets include one of the codes or ALL.
+        """
+        clauses, params = _where(f)
+        if not f.include_withdrawn:
+            clauses += " AND withdrawn = 0"
+        if measures_only:
+            clauses += " AND is_measure = 1"
+        codes = [*targets, "ALL"] if targets else []
+        if codes:
+            clauses += f" AND id IN (SELECT event_id FROM targets WHERE country IN ({_marks(codes)}))"
+            params += codes
+        cols = ROW_COLUMNS + (", json" if with_json else ", NULL")
+        join, join_params = "", []
+        if day is not None:
+            cols += ", s.status, s.since, s.until, s.because, s.reason, s.parts"
+            join = SPAN_JOIN
+            join_params = [day.isoformat(), day.isoformat()]
+        order = " DESC" if reverse else ""
+        sql = f"SELECT {cols} FROM events{join} WHERE {clauses} ORDER BY date{order}, id{order}"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return [_row(r, day) for r in self.con.execute(sql, join_params + params)]
 
     def acting_on(self, ids: Iterable[str]) -> set[str]:
         """Ids of every event that acts on ``ids``, transitively (suspensions, their extensions)."""
@@ -220,7 +264,9 @@ class Index:
             frontier = new
         return found
 
-    def events(self, ids: Iterable[str]) -> list[model.Event]:
+    def events(self, ids: Iterable[str]) -> list[Any]:
+        from . import model
+
         wanted = sorted(set(ids))
         out: list[model.Event] = []
         for start in range(0, len(wanted), 500):
@@ -230,6 +276,85 @@ class Index:
             )
             out.extend(model.revive(json.loads(r[0])) for r in rows)
         return out
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One event as a listing shows it, straight from the index.
+
+    It has the attributes the tables read from an Event (id, date, issuer, kind, title,
+    title_zh, materials, targets) and ``to_json()`` when the listing asked for JSON.
+    """
+
+    id: str
+    date: dt.date
+    issuer: str
+    kind: str
+    title: str
+    title_zh: str | None
+    materials: list[str]
+    targets: list[str]
+    raw: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        if self.raw is None:
+            raise ValueError("this row was read without its JSON")
+        return json.loads(self.raw)
+
+
+def _row(r: tuple[Any, ...], day: dt.date | None) -> tuple[Row, Any]:
+    row = Row(r[0], dt.date.fromisoformat(r[1]), r[2], r[3], r[4], r[5], r[6].split(), r[7].split(), r[8])
+    if day is None or r[9] is None:
+        return row, None
+    from .status import Status
+
+    status = Status(
+        r[0],
+        day,
+        r[9],
+        dt.date.fromisoformat(r[10]),
+        dt.date.fromisoformat(r[11]) if r[11] else None,
+        tuple(r[12].split()),
+        r[13],
+        json.loads(r[14]) if r[14] else {},
+    )
+    return row, status
+
+
+def _marks(values: list[Any]) -> str:
+    return ",".join("?" * len(values))
+
+
+def _where(f: Any) -> tuple[str, list[Any]]:
+    """A WHERE clause (and its parameters) for the filters; withdrawn events are not excluded."""
+    clauses, params = ["1"], []
+    if f.kinds:
+        clauses.append(f"kind IN ({_marks(f.kinds)})")
+        params += f.kinds
+    if f.issuers:
+        clauses.append(f"issuer IN ({_marks(f.issuers)})")
+        params += f.issuers
+    if f.since:
+        clauses.append("date >= ?")
+        params.append(f.since.isoformat())
+    if f.until:
+        clauses.append("date <= ?")
+        params.append(f.until.isoformat())
+    if f.materials:
+        from .query import covered
+        from .vocab import MATERIALS
+
+        keys = sorted(k for k in MATERIALS if MATERIALS[k].covers & covered(f.materials))
+        clauses.append(f"id IN (SELECT event_id FROM materials WHERE material IN ({_marks(keys)}))")
+        params += keys
+    if f.countries:
+        codes = [*f.countries, "ALL"]
+        clauses.append(
+            f"(issuer IN ({_marks(f.countries)}) OR id IN "
+            f"(SELECT event_id FROM targets WHERE country IN ({_marks(codes)})))"
+        )
+        params += [*f.countries, *codes]
+    return " AND ".join(clauses), params
 
 
 def open_index(root: Path, stamp: str) -> Index | None:
@@ -262,6 +387,41 @@ def query_dataset(root: Path, f: Any, *, ids: Iterable[str] = (), with_actors: b
         return None
     from .dataset import Dataset
 
+    index = _fresh_index(root)
+    if index is None:
+        return None
+    try:
+        chosen = set(ids) if ids else set(index.select(f))
+        if with_actors:
+            chosen |= index.acting_on(chosen)
+        events = index.events(chosen)
+        return Dataset(root, events, [], [], index.meta)
+    except sqlite3.Error:
+        return None
+    finally:
+        index.close()
+
+
+def listing(root: Path, f: Any, day: dt.date | None = None, **options: Any):
+    """``(rows with their status, dataset meta)`` from the index, or None when it cannot be used.
+
+    ``options`` are those of :meth:`Index.listing`.
+    """
+    if disabled():
+        return None
+    index = _fresh_index(root)
+    if index is None:
+        return None
+    try:
+        return index.listing(f, day, **options), index.meta
+    except sqlite3.Error:
+        return None
+    finally:
+        index.close()
+
+
+def _fresh_index(root: Path) -> Index | None:
+    """An index matching the files as they are now, built first if needed."""
     try:
         stamp = fingerprint(root)
         index = open_index(root, stamp)
@@ -269,15 +429,6 @@ def query_dataset(root: Path, f: Any, *, ids: Iterable[str] = (), with_actors: b
             if build(root, stamp) is None:
                 return None
             index = open_index(root, stamp)
-            if index is None:
-                return None
-        try:
-            chosen = set(ids) if ids else set(index.select(f))
-            if with_actors:
-                chosen |= index.acting_on(chosen)
-            events = index.events(chosen)
-            return Dataset(root, events, [], [], index.meta)
-        finally:
-            index.close()
+        return index
     except (OSError, sqlite3.Error):
         return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+from collections.abc import Iterable
 from typing import Annotated, Any
 
 import typer
@@ -222,19 +223,62 @@ def _dataset(ctx: typer.Context, f=None, ids: tuple[str, ...] = ()):
     from .dataset import load_dataset
 
     ds = load_dataset(root)
+    _read_warning(ds)
+    return ds
+
+
+def _listing(ctx: typer.Context, f, day=None, *, with_json: bool = False, **options):
+    """``(events or index rows with their status on day, coverage date)`` for a listing.
+
+    From the index when it can answer (no event is rebuilt), else from the YAML.
+    """
+    from .dataset import resolve_data_dir
+
+    root = resolve_data_dir(_state(ctx).get("data"))
+    if not _state(ctx).get("no_cache"):
+        from .cache import listing
+
+        found = listing(root, f, day, with_json=with_json, **options)
+        if found is not None:
+            pairs, meta = found
+            return pairs, meta.get("coverage")
+    from .dataset import load_dataset
+    from .query import listing
+
+    ds = load_dataset(root)
+    _read_warning(ds)
+    return listing(ds, f, day, **options), ds.coverage
+
+
+def _read_warning(ds) -> None:
     if ds.diagnostics:
         typer.echo(
             f"retracker: warning: {len(ds.diagnostics)} event file(s) could not be read; "
             "run `retracker lint` to see why",
             err=True,
         )
-    return ds
 
 
 def _print(renderable: Any) -> None:
+    """Print through rich; a long Grid is streamed as plain lines instead (see grid.py)."""
+    from . import grid
     from .render import make_console
 
-    make_console().print(renderable)
+    console = make_console()
+    if isinstance(renderable, grid.Grid) and len(renderable.rows) > grid.STREAM_ROWS:
+        import sys
+
+        renderable.stream(sys.stdout.write, console.width)
+        return
+    console.print(renderable)
+
+
+def _print_json_array(items: Iterable[Any]) -> None:
+    """A JSON array, written as it is produced (the same text as _print_json of a list)."""
+    from .render import json_array_chunks
+
+    for chunk in json_array_chunks(items):
+        typer.echo(chunk, nl=False)
 
 
 def _print_json(payload: Any) -> None:
@@ -268,10 +312,10 @@ def _today(on: str | None):
     return parse_when(on) if on else dt.date.today()
 
 
-def _coverage_warning(ds, day) -> None:
-    if ds.coverage and day > ds.coverage:
+def _coverage_warning(coverage, day) -> None:
+    if coverage and day > coverage:
         typer.echo(
-            f"retracker: warning: {day} is after the log's coverage date {ds.coverage}; "
+            f"retracker: warning: {day} is after the log's coverage date {coverage}; "
             "the log cannot know what it has not recorded",
             err=True,
         )
@@ -301,18 +345,16 @@ def timeline(
       retracker timeline --since 2025-01 --element Dy
       retracker timeline --country US --kind tariff --json
     """
-    from .query import filter_events
-
     f = _filters(element, country, issuer, kind, since, until)
-    ds = _dataset(ctx, f)
-    events = filter_events(ds.events, f, reverse=reverse, limit=limit)
+    pairs, coverage = _listing(ctx, f, reverse=reverse, limit=limit, with_json=as_json)
+    events = [e for e, _ in pairs]
     if as_json:
-        _print_json([e.to_json() for e in events])
+        _print_json_array(e.to_json() for e in events)
         return
     from .render import timeline_table
 
     _print(timeline_table(events, _lang(ctx)))
-    typer.echo(f"{len(events)} event(s); log reviewed up to {ds.coverage}", err=True)
+    typer.echo(f"{len(events)} event(s); log reviewed up to {coverage}", err=True)
 
 
 @app.command()
@@ -336,40 +378,39 @@ def show(
       retracker show 2025-10-09-cn-mofcom-61-overseas-rare-earth-items
     """
     from .diagnostics import RetrackerError
-    from .query import filter_events
-    from .status import StatusEngine
 
     if not event_id and not (element or country or kind):
         raise RetrackerError(
             "give an event ID or --element/--country/--kind", hint="see retracker show --help"
         )
-    f = _filters(element, country, None, kind)
-    ds = _dataset(ctx, _filters(None, None, None, None) if event_id else f)
-    engine = StatusEngine(ds)
     day = _today(on)
     if event_id:
-        _show_one(ctx, ds, engine, ds.get(event_id), day, as_json)
+        _show_one(ctx, event_id, day, as_json)
         return
-    events = filter_events(ds.events, f)
+    pairs, _ = _listing(ctx, _filters(element, country, None, kind), day, with_json=as_json)
     if as_json:
-        _print_json([_with_status(e, engine, day) for e in events])
+        _print_json_array(_with_status(e, st) for e, st in pairs)
         return
     from .render import element_view
 
-    _print(element_view(ds, events, engine, day, _lang(ctx)))
-    typer.echo(f"{len(events)} event(s); status as of {day}", err=True)
+    _print(element_view(pairs, _lang(ctx)))
+    typer.echo(f"{len(pairs)} event(s); status as of {day}", err=True)
 
 
-def _with_status(event, engine, day) -> dict[str, Any]:
+def _with_status(event, status) -> dict[str, Any]:
     payload = event.to_json()
-    st = engine.status(event.id, day)
-    payload["status"] = st.to_json() if st else None
+    payload["status"] = status.to_json() if status else None
     return payload
 
 
-def _show_one(ctx, ds, engine, event, day, as_json: bool) -> None:
+def _show_one(ctx, event_id: str, day, as_json: bool) -> None:
+    from .status import StatusEngine
+
+    ds = _dataset(ctx, _filters(None, None, None, None))
+    engine = StatusEngine(ds)
+    event = ds.get(event_id)
     if as_json:
-        payload = _with_status(event, engine, day)
+        payload = _with_status(event, engine.status(event.id, day))
         payload["acted_on_by"] = [
             {"type": r.type, "by": e.id, "part": r.target_part} for r, e in ds.acted_on_by(event.id)
         ]
@@ -406,26 +447,22 @@ def status(
       retracker status --country US
       retracker status --on 2025-11-20 --element Ga --json
     """
-    from .query import Filters, filter_events
-    from .status import StatusEngine
+    from .status import binding_first
 
-    f = _filters(element, None, issuer, None)
-    ds = _dataset(ctx, _filters(element, country, issuer, None))
     day = _today(on)
-    _coverage_warning(ds, day)
-    pool = [e for e in filter_events(ds.events, f) if e.is_measure]
-    if country:
-        codes = Filters.build(country=country).countries
-        pool = [e for e in pool if "ALL" in e.targets or set(codes) & set(e.targets)]
-    found = StatusEngine(ds).status_all(day, pool)
+    codes = _filters(None, country, None, None).countries
+    f = _filters(element, None, issuer, None)
+    pairs, coverage = _listing(ctx, f, day, measures_only=True, targets=codes)
+    _coverage_warning(coverage, day)
+    found = binding_first((e, st) for e, st in pairs if st is not None)
     if not show_all:
-        found = [s for s in found if s.status not in ("expired", "revoked")]
+        found = [(e, st) for e, st in found if st.status not in ("expired", "revoked")]
     if as_json:
-        _print_json([s.to_json() for s in found])
+        _print_json_array(st.to_json() for _, st in found)
         return
     from .render import status_table
 
-    _print(status_table(ds, found, _lang(ctx)))
+    _print(status_table(found, _lang(ctx)))
     typer.echo(f"{len(found)} measure(s) on {day}", err=True)
 
 
@@ -457,7 +494,7 @@ def upcoming(
     ds = _dataset(ctx, f)
     first = _today(start)
     last = first + dt.timedelta(days=days)
-    _coverage_warning(ds, last)
+    _coverage_warning(ds.coverage, last)
     pool = filter_events(ds.events, f)
     changes = StatusEngine(ds).changes(first, last, pool)
     if as_json:

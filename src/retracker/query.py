@@ -6,6 +6,7 @@ import calendar
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from . import model, vocab
 from .diagnostics import RetrackerError
@@ -154,3 +155,37 @@ def filter_events(
     if reverse:
         found.reverse()
     return found[:limit] if limit is not None else found
+
+
+def listing(
+    ds: Any,
+    f: Filters,
+    day: dt.date | None = None,
+    *,
+    measures_only: bool = False,
+    targets: Sequence[str] = (),
+    reverse: bool = False,
+    limit: int | None = None,
+) -> list[tuple[model.Event, Any]]:
+    """Matching events in date order, each with its status on ``day`` (None without a day).
+
+    The YAML twin of :meth:`retracker.cache.Index.listing`, which answers the same from
+    the index; ``targets`` keeps measures whose targets include one of the codes or ALL.
+    """
+    events = [
+        e
+        for e in filter_events(ds.events, f, reverse=reverse)
+        if (e.is_measure or not measures_only) and (not targets or _targets_any(e, targets))
+    ]
+    if limit is not None:
+        events = events[:limit]
+    if day is None:
+        return [(e, None) for e in events]
+    from .status import StatusEngine
+
+    engine = StatusEngine(ds)
+    return [(e, engine.status(e.id, day)) for e in events]
+
+
+def _targets_any(event: model.Event, codes: Sequence[str]) -> bool:
+    return "ALL" in event.targets or bool(set(codes) & set(event.targets))

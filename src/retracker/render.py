@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Union
 
 from rich import box
 from rich.console import Console, Group, RenderableType
@@ -15,7 +15,14 @@ from rich.tree import Tree
 
 from . import model, vocab
 from .dataset import Dataset
+from .grid import Column, Grid, Styled
 from .status import Change, Status, StatusEngine
+
+if TYPE_CHECKING:
+    from .cache import Row
+
+Listed = Union[model.Event, "Row"]
+"""What a listing shows: an event from the YAML, or its row from the index."""
 
 STATUS_STYLE = {
     "in-force": "bold red",
@@ -31,7 +38,27 @@ def dump_json(payload: Any) -> str:
     return json.dumps(payload, ensure_ascii=False, indent=2)
 
 
-def title_of(event: model.Event, lang: str = "en") -> str:
+def json_array_chunks(items: Iterable[Any], batch: int = 500) -> Iterator[str]:
+    """``dump_json(list(items))``, character for character, a batch of items at a time.
+
+    A listing of 20,000 events never holds every parsed event (or the whole text) at once.
+    """
+    batch_text: list[str] = []
+    first = True
+    for item in items:
+        text = "  " + dump_json(item).replace("\n", "\n  ")
+        batch_text.append(("[\n" if first else ",\n") + text)
+        first = False
+        if len(batch_text) >= batch:
+            yield "".join(batch_text)
+            batch_text.clear()
+    if first:
+        yield "[]\n"
+        return
+    yield "".join(batch_text) + "\n]\n"
+
+
+def title_of(event: Listed, lang: str = "en") -> str:
     return event.title_zh if lang == "zh" and event.title_zh else event.title
 
 
@@ -47,9 +74,9 @@ def countries_text(codes: Sequence[str], lang: str = "en") -> str:
     return ", ".join(codes)
 
 
-def _titled(title: str, event_id: str) -> Text:
+def _titled(title: str, event_id: str) -> Styled:
     """A title with the event id under it, dimmed."""
-    return Text.assemble(title, "\n", (event_id, "dim"))
+    return Styled(f"{title}\n{event_id}", "dim", len(title) + 1)
 
 
 def _table(*columns: str, title: str | None = None) -> Table:
@@ -68,13 +95,21 @@ def _shape(table: Table, title_col: int, *fixed: int) -> Table:
     return table
 
 
-def timeline_table(events: Iterable[model.Event], lang: str = "en") -> Table:
+def _grid(*columns: str, title_col: int, fixed: Sequence[int] = ()) -> Grid:
+    """A listing: short columns never wrap; the title column takes the spare width."""
+    cols = [Column(name, no_wrap=i in fixed) for i, name in enumerate(columns)]
+    cols[title_col].ratio = 1
+    cols[title_col].min_width = 24
+    return Grid(cols)
+
+
+def timeline_table(events: Iterable[Listed], lang: str = "en") -> Grid:
     headers = (
         ("日期", "发布方", "类型", "标题", "材料", "对象")
         if lang == "zh"
         else ("Date", "Issuer", "Kind", "Title", "Materials", "Targets")
     )
-    table = _shape(_table(*headers), 3, 0, 1, 2)
+    table = _grid(*headers, title_col=3, fixed=(0, 1, 2))
     table.columns[4].max_width = 24
     for e in events:
         table.add_row(
@@ -88,20 +123,17 @@ def timeline_table(events: Iterable[model.Event], lang: str = "en") -> Table:
     return table
 
 
-def status_cell(status: Status | None) -> Text:
+def status_cell(status: Status | None) -> Styled | str:
     if status is None:
-        return Text("")
-    return Text(status.status, style=STATUS_STYLE.get(status.status, ""))
+        return ""
+    return Styled(status.status, STATUS_STYLE.get(status.status, ""))
 
 
-def element_view(
-    ds: Dataset, events: Sequence[model.Event], engine: StatusEngine, on: dt.date, lang: str = "en"
-) -> Table:
-    """`show --element`: what touches a material, with each measure's status today."""
-    table = _shape(_table("Date", "Issuer", "Kind", "Title", "Status", "Reason"), 3, 0, 1, 2, 4)
+def element_view(pairs: Sequence[tuple[Listed, Status | None]], lang: str = "en") -> Grid:
+    """`show --element`: what touches a material, with each measure's status on the day."""
+    table = _grid("Date", "Issuer", "Kind", "Title", "Status", "Reason", title_col=3, fixed=(0, 1, 2, 4))
     table.columns[5].ratio = 1
-    for e in events:
-        st = engine.status(e.id, on)
+    for e, st in pairs:
         table.add_row(
             e.date.isoformat(),
             countries_text([e.issuer], lang),
@@ -244,11 +276,10 @@ def _node_label(prefix: str, target: str, event: model.Event | None) -> Text:
     return text
 
 
-def status_table(ds: Dataset, statuses: Sequence[Status], lang: str = "en") -> Table:
-    table = _shape(_table("Status", "Measure", "Since", "Until", "Reason"), 1, 0, 2, 3)
+def status_table(pairs: Sequence[tuple[Listed, Status]], lang: str = "en") -> Grid:
+    table = _grid("Status", "Measure", "Since", "Until", "Reason", title_col=1, fixed=(0, 2, 3))
     table.columns[4].ratio = 1
-    for s in statuses:
-        event = ds.by_id[s.id]
+    for event, s in pairs:
         table.add_row(
             status_cell(s),
             _titled(title_of(event, lang), s.id),
@@ -259,8 +290,8 @@ def status_table(ds: Dataset, statuses: Sequence[Status], lang: str = "en") -> T
     return table
 
 
-def upcoming_table(ds: Dataset, changes: Sequence[Change], lang: str = "en") -> Table:
-    table = _shape(_table("Date", "Change", "Measure", "From → to"), 2, 0)
+def upcoming_table(ds: Dataset, changes: Sequence[Change], lang: str = "en") -> Grid:
+    table = _grid("Date", "Change", "Measure", "From → to", title_col=2, fixed=(0,))
     for c in changes:
         event = ds.by_id[c.id]
         table.add_row(

@@ -20,11 +20,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
-from . import model
-from .dataset import Dataset
+if TYPE_CHECKING:  # the index builds Status objects without loading the models
+    from collections.abc import Iterable
+
+    from . import model
+    from .dataset import Dataset
 
 STATUSES = ("in-force", "suspended-in-part", "suspended", "announced", "expired", "revoked")
 """Every status, in the order that binds first (what applies today comes first)."""
@@ -208,22 +211,33 @@ class StatusEngine:
         m = self.ds.by_id.get(event_id)
         if m is None or not m.is_measure or m.withdrawn is not None:
             return None
-        state = self._state(m, on)
-        if state is None:
-            return None
-        points = self.change_points(m)
-        since = m.date
-        for p in reversed([p for p in points if p <= on]):
-            if self._key(m, p) != self._key_state(state):
-                break
-            since = p
-        until = next((p for p in points if p > on and self._key(m, p) != self._key_state(state)), None)
-        reason = f"in force since {since}{state.reason}" if state.status == "in-force" else state.reason
-        return Status(m.id, on, state.status, since, until, state.because, reason, dict(state.parts))
+        for span in self.spans(m):
+            if span.since <= on and (span.until is None or on < span.until):
+                return replace(span, on=on)
+        return None
 
-    def _key(self, m: model.Event, day: dt.date) -> tuple | None:
-        state = self._state(m, day)
-        return self._key_state(state) if state else None
+    def spans(self, m: model.Event) -> list[Status]:
+        """The measure's whole history: one Status per run of days with the same state.
+
+        Spans are contiguous from the measure's date on; the last has no ``until``. Each
+        span's ``on`` is its ``since``; for any day in a span, the status is that span's.
+        The index stores these, so a query on any date is a lookup.
+        """
+        points = self.change_points(m)
+        runs: list[tuple[dt.date, _State]] = []
+        for p in points:
+            state = self._state(m, p)
+            if state is None:
+                continue
+            if not runs or self._key_state(runs[-1][1]) != self._key_state(state):
+                runs.append((p, state))
+        out = []
+        for i, (since, state) in enumerate(runs):
+            until = runs[i + 1][0] if i + 1 < len(runs) else None
+            reason = f"in force since {since}{state.reason}" if state.status == "in-force" else state.reason
+            parts = dict(state.parts)
+            out.append(Status(m.id, since, state.status, since, until, state.because, reason, parts))
+        return out
 
     @staticmethod
     def _key_state(state: _State) -> tuple:
@@ -233,7 +247,7 @@ class StatusEngine:
         """Status of every measure (or of ``events``) on a date, what binds first."""
         pool = events if events is not None else self.measures()
         found = [s for s in (self.status(e.id, on) for e in pool if e.is_measure) if s]
-        return sorted(found, key=lambda s: (STATUSES.index(s.status), -s.since.toordinal(), s.id))
+        return sorted(found, key=_binding)
 
     def changes(self, start: dt.date, end: dt.date, events: list[model.Event] | None = None) -> list[Change]:
         """Dates in [start, end] on which a measure's status changes, and what changes."""
@@ -256,6 +270,15 @@ class StatusEngine:
         text = _describe(before, after)
         because = after.because or (before.because if before else ())
         return Change(day, m.id, text, before.status if before else None, after.status, because)
+
+
+def _binding(s: Status) -> tuple[int, int, str]:
+    return (STATUSES.index(s.status), -s.since.toordinal(), s.id)
+
+
+def binding_first(pairs: Iterable[tuple[Any, Status]]) -> list[tuple[Any, Status]]:
+    """(event, status) pairs, what binds first: in force, then suspended in part, ...; newest first."""
+    return sorted(pairs, key=lambda pair: _binding(pair[1]))
 
 
 def _suspended_by(w: Window) -> str:

@@ -1,0 +1,133 @@
+"""Long tables: streamed line by line in the same layout rich would give them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rich.cells import cell_len
+from typer.testing import CliRunner
+
+from retracker import grid
+from retracker.cli import app
+from retracker.grid import Column, Grid
+
+from .conftest import LogBuilder
+
+runner = CliRunner()
+
+
+def sample() -> Grid:
+    g = Grid([Column("Date", no_wrap=True), Column("Title", ratio=1, min_width=12), Column("Notes")])
+    g.add_row("2025-10-09", "Export controls on overseas rare-earth items", "short")
+    g.add_row("2025-11-07", "稀土相关物项出口管制措施暂停实施的公告", "a-very-long-identifier-without-spaces")
+    g.add_row("2026-01-01", "", "")
+    return g
+
+
+def streamed(g: Grid, width: int) -> list[str]:
+    chunks: list[str] = []
+    g.stream(chunks.append, width)
+    return "".join(chunks).split("\n")
+
+
+def columns_of(lines: list[str], widths: list[int]) -> list[str]:
+    """Each column's text, read back from the streamed lines by cell position."""
+    out = ["" for _ in widths]
+    for line in lines:
+        cells = _cut(line[1:], widths)
+        for i, cell in enumerate(cells):
+            out[i] += cell.strip()
+    return out
+
+
+def _cut(line: str, widths: list[int]) -> list[str]:
+    cells, current, used, col = [], "", 0, 0
+    for ch in line:
+        if col < len(widths) and used >= widths[col]:
+            cells.append(current)
+            current, used, col = "", -len(grid.GAP), col + 1
+        if used >= 0:
+            current += ch
+        used += cell_len(ch)
+    cells.append(current)
+    return cells + [""] * (len(widths) - len(cells))
+
+
+@pytest.mark.parametrize("width", [40, 60, 100])
+def test_stream_fits_the_width_and_keeps_every_character(width: int) -> None:
+    g = sample()
+    lines = streamed(g, width)
+    assert lines[0] == "" and lines[-1] == ""
+    assert lines[1].split() == ["Date", "Title", "Notes"]
+    assert set(lines[2].strip()) == {"─"}
+    assert all(cell_len(line) <= width for line in lines)
+    widths = g.widths([tuple(grid._plain(c) for c in r) for r in g.rows], width)
+    got = columns_of(lines[3:-1], widths)
+    for i in range(3):
+        expected = "".join(grid._plain(r[i]).replace(" ", "") for r in g.rows)
+        assert got[i].replace(" ", "") == expected
+
+
+def test_stream_aligns_columns_with_cjk_text() -> None:
+    lines = streamed(sample(), 60)
+    widths = sample().widths([tuple(r) for r in sample().rows], 60)
+    notes_at = 1 + widths[0] + 3 + widths[1] + 3  # edge, date, gap, title, gap
+    for line in lines[3:-1]:
+        if line.rstrip().endswith("short"):
+            assert cell_len(line) - len("short") == notes_at
+
+
+def test_short_columns_never_wrap_and_the_ratio_column_takes_the_rest() -> None:
+    g = sample()
+    rows = [tuple(grid._plain(c) for c in r) for r in g.rows]
+    date, title, notes = g.widths(rows, 80)
+    assert date == 10
+    assert 2 + 10 + 3 + title + 3 + notes <= 80
+    assert title >= 12
+
+
+@pytest.fixture
+def many(log: LogBuilder, monkeypatch) -> Path:
+    for n in range(1, 8):
+        log.add(
+            id=f"2025-01-0{n}-cn-antimony-{n}", date=f"2025-01-0{n}", materials=["Sb"], instrument_key=None
+        )
+    monkeypatch.setattr(grid, "STREAM_ROWS", 5)
+    return log.root
+
+
+@pytest.mark.parametrize("command", [["timeline"], ["show", "-e", "Sb"], ["status", "--on", "2025-06-01"]])
+def test_long_listings_are_streamed_with_every_row(many: Path, command: list[str]) -> None:
+    result = runner.invoke(app, ["--data", str(many), *command])
+    assert result.exit_code == 0, result.output
+    assert "─" * 20 in result.stdout and "┃" not in result.stdout
+    ids = json.loads(runner.invoke(app, ["--data", str(many), *command, "--json"]).stdout)
+    assert len(ids) == 7
+    folded = result.stdout.replace(" ", "").replace("\n", "")
+    for n in range(1, 8):
+        assert f"2025-01-0{n}" in folded
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(
+    st.text(alphabet=st.sampled_from(list("ab cd-ef稀土出口 ")), max_size=80),
+    st.integers(1, 30),
+)
+def test_wrap_fits_and_loses_nothing(text: str, width: int) -> None:
+    lines = grid._wrap(text, width)
+    assert all(cell_len(line) <= max(width, 2) for line in lines)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+
+
+@pytest.mark.parametrize("count", [0, 1, 3, 1201])
+def test_json_array_chunks_equal_one_dump(count: int) -> None:
+    from retracker.render import dump_json, json_array_chunks
+
+    items = [
+        {"id": f"e{n}", "title": "多行\ntext", "list": [n, {"k": None}], "empty": {}} for n in range(count)
+    ]
+    assert "".join(json_array_chunks(iter(items))) == dump_json(items) + "\n"
