@@ -63,16 +63,36 @@ def find_root(start: Path) -> Path | None:
     return None
 
 
-def iter_event_files(folder: Path) -> Iterator[Path]:
-    """Every non-hidden file under ``folder``, sorted (event files and strays alike)."""
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        # A folder named like an event file, or a symlinked folder, is reported, not walked.
-        posing = [d for d in dirnames if d.endswith(EVENT_SUFFIX) or os.path.islink(os.path.join(dirpath, d))]
-        dirnames[:] = [d for d in dirnames if d not in posing]
-        for name in sorted(filenames + posing):
-            if not name.startswith("."):
-                yield Path(dirpath) / name
+def iter_event_files(folder: Path, links: dict[str, bool] | None = None) -> Iterator[Path]:
+    """Every non-hidden file under ``folder``, sorted (event files and strays alike).
+
+    Each folder's files come before its subfolders'. A folder named like an event file, or
+    a symlinked folder, is reported as a file, not walked. ``links``, when given, learns for
+    each path whether it is a symlink (from the directory listing: no extra system call).
+    """
+    try:
+        with os.scandir(folder) as it:
+            entries = sorted((e for e in it if not e.name.startswith(".")), key=lambda e: e.name)
+    except OSError:
+        return
+    subfolders = []
+    for entry in entries:
+        link = entry.is_symlink()
+        if _is_dir(entry) and not link and not entry.name.endswith(EVENT_SUFFIX):
+            subfolders.append(entry.path)
+            continue
+        if links is not None:
+            links[entry.path] = link
+        yield Path(entry.path)
+    for sub in subfolders:
+        yield from iter_event_files(Path(sub), links)
+
+
+def _is_dir(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 @dataclass
@@ -154,8 +174,9 @@ def load_dataset(path: str | os.PathLike[str] | None = None, *, keep_documents: 
     """Load a data directory (``--data`` resolution applies when ``path`` is None)."""
     root = resolve_data_dir(path)
     meta, meta_diags = load_meta(root)
-    files = list(iter_event_files(root / "events"))
-    events, paths, diags, docs = load_files(files, root, keep_documents=keep_documents)
+    links: dict[str, bool] = {}
+    files = list(iter_event_files(root / "events", links))
+    events, paths, diags, docs = load_files(files, root, keep_documents=keep_documents, links=links)
     return Dataset(root, events, paths, meta_diags + diags, meta, docs)
 
 
@@ -178,10 +199,15 @@ def load_meta(root: Path) -> tuple[dict[str, Any], list[Diagnostic]]:
 
 
 def load_files(
-    files: Iterable[Path], root: Path | None, *, keep_documents: bool = False
+    files: Iterable[Path],
+    root: Path | None,
+    *,
+    keep_documents: bool = False,
+    links: dict[str, bool] | None = None,
 ) -> tuple[list[model.Event], list[Path], list[Diagnostic], dict[Path, yamlio.Document]]:
     """Load event files: the events, the path of each (parallel lists), the diagnostics and,
     when asked, the parsed documents (else findings are located by parsing again, lazily).
+    ``links`` is what :func:`iter_event_files` learnt about symlinks.
 
     The garbage collector is paused during the bulk load and the loaded events are then
     frozen out of its scans (measured: a 10,000-file lint spent a third of its time in GC).
@@ -193,7 +219,8 @@ def load_files(
     resolved_root = root.resolve() if root else None
     with _gc_paused():
         for path in files:
-            event, file_diags, doc = load_event_file(path, resolved_root)
+            is_link = links.get(str(path)) if links is not None else None
+            event, file_diags, doc = load_event_file(path, resolved_root, is_link=is_link)
             diags.extend(file_diags)
             if doc is not None and keep_documents:
                 docs[path] = doc
@@ -217,15 +244,18 @@ class _gc_paused:
 
 
 def load_event_file(
-    path: Path, root: Path | None = None
+    path: Path, root: Path | None = None, *, is_link: bool | None = None
 ) -> tuple[model.Event | None, list[Diagnostic], yamlio.Document | None]:
-    """Load and validate one event file: (event or None, diagnostics, document or None)."""
+    """Load and validate one event file: (event or None, diagnostics, document or None).
+
+    ``is_link`` says whether the path is a symlink, when the caller knows.
+    """
     from . import yamlio
 
     name = str(path)
     if root is not None and not root.is_absolute():
         root = root.resolve()
-    stray = _stray_file(path, root)
+    stray = _stray_file(path, root, is_link)
     if stray is not None:
         return None, [stray], None
     try:
@@ -246,8 +276,8 @@ def load_event_file(
         return None, [Diagnostic(name, 1, 1, "RT010", "document nests too deeply")], doc
 
 
-def _stray_file(path: Path, root: Path | None) -> Diagnostic | None:
-    if path.is_symlink() and root is not None:
+def _stray_file(path: Path, root: Path | None, is_link: bool | None = None) -> Diagnostic | None:
+    if (path.is_symlink() if is_link is None else is_link) and root is not None:
         try:
             target = path.resolve(strict=False)
         except (RuntimeError, OSError):

@@ -16,6 +16,7 @@ a 1-based line and column, never a bare PyYAML exception.
 
 from __future__ import annotations
 
+import os
 import re
 import stat
 from dataclasses import dataclass
@@ -156,28 +157,47 @@ def decode(raw: bytes) -> str:
 
 
 def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
-    """Read a file's bytes, refusing directories, pipes, unreadable and oversized files."""
+    """Read a file's bytes, refusing directories, pipes, unreadable and oversized files.
+
+    One open, one fstat on the open descriptor, one read: opened non-blocking, so a pipe is
+    refused rather than waited on.
+    """
     try:
-        info = path.stat()
-        if stat.S_ISDIR(info.st_mode):
-            raise YamlProblem("RT001", "is a directory, not an event file")
-        if not stat.S_ISREG(info.st_mode):
-            raise YamlProblem("RT001", "is not a regular file (a pipe, socket or device?)")
-        if info.st_size > max_bytes:
-            raise YamlProblem(
-                "RT003", f"file is {info.st_size:,} bytes; the limit for an event file is {max_bytes:,}"
-            )
-        with path.open("rb") as handle:
-            raw = handle.read(max_bytes + 1)
-    except YamlProblem:
-        raise
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except RuntimeError:  # a symlink loop, on Python < 3.13
         raise YamlProblem("RT001", "cannot read file: symlink loop") from None
+    except IsADirectoryError:  # Windows cannot open a folder
+        raise YamlProblem("RT001", "is a directory, not an event file") from None
     except OSError as exc:
         raise YamlProblem("RT001", f"cannot read file: {exc.strerror or exc}") from None
-    if len(raw) > max_bytes:
+    try:
+        return _read_regular(fd, max_bytes)
+    except OSError as exc:
+        raise YamlProblem("RT001", f"cannot read file: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+
+
+def _read_regular(fd: int, max_bytes: int) -> bytes:
+    info = os.fstat(fd)
+    if stat.S_ISDIR(info.st_mode):
+        raise YamlProblem("RT001", "is a directory, not an event file")
+    if not stat.S_ISREG(info.st_mode):
+        raise YamlProblem("RT001", "is not a regular file (a pipe, socket or device?)")
+    if info.st_size > max_bytes:
+        raise YamlProblem(
+            "RT003", f"file is {info.st_size:,} bytes; the limit for an event file is {max_bytes:,}"
+        )
+    chunks, size = [], 0
+    while size <= max_bytes:
+        chunk = os.read(fd, max_bytes + 1 - size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    if size > max_bytes:
         raise YamlProblem("RT003", f"file grew past the limit for an event file ({max_bytes:,} bytes)")
-    return raw
+    return b"".join(chunks)
 
 
 def load_text(text: str) -> Document:
@@ -283,6 +303,8 @@ def _construct(node: Node, depth: int, seen: set[int]) -> Any:
     if depth > MAX_DEPTH:
         line, col = _mark(node.start_mark)
         raise YamlProblem("RT010", f"nesting deeper than {MAX_DEPTH} levels", line, col)
+    if node.tag == _STR and type(node) is ScalarNode:
+        return node.value  # most nodes: a plain string needs no further check
     if id(node) in seen:
         line, col = _mark(node.start_mark)
         raise YamlProblem("RT008", "alias not allowed in event files", line, col)
@@ -294,6 +316,8 @@ def _construct(node: Node, depth: int, seen: set[int]) -> Any:
         return [_construct(item, depth + 1, seen) for item in node.value]
     return _mapping(node, depth, seen)
 
+
+_STR = "tag:yaml.org,2002:str"
 
 _TAG_FITS = {
     "tag:yaml.org,2002:seq": SequenceNode,
@@ -313,23 +337,22 @@ def _check_tag(node: Node) -> None:
 
 def _mapping(node: MappingNode, depth: int, seen: set[int]) -> dict[str, Any]:
     result: dict[str, Any] = {}
-    first_line: dict[str, int] = {}
+    first: dict[str, Node] = {}
     for key_node, value_node in node.value:
-        line, col = _mark(key_node.start_mark)
         if not isinstance(key_node, ScalarNode):
-            raise YamlProblem("RT004", "mapping keys must be plain scalars", line, col)
+            raise YamlProblem("RT004", "mapping keys must be plain scalars", *_mark(key_node.start_mark))
         if key_node.tag == "tag:yaml.org,2002:merge" or key_node.value == "<<":
-            raise YamlProblem("RT008", "merge key '<<' not allowed in event files", line, col)
+            raise YamlProblem(
+                "RT008", "merge key '<<' not allowed in event files", *_mark(key_node.start_mark)
+            )
         _check_tag(key_node)
         key = key_node.value
         if key in result:
+            first_line = _mark(first[key].start_mark)[0]
             raise YamlProblem(
-                "RT007",
-                f"duplicate key '{key}' (first at line {first_line[key]})",
-                line,
-                col,
+                "RT007", f"duplicate key '{key}' (first at line {first_line})", *_mark(key_node.start_mark)
             )
-        first_line[key] = line
+        first[key] = key_node
         result[key] = _construct(value_node, depth + 1, seen)
     return result
 
