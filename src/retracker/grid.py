@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from rich.table import Table
     from rich.text import Text
 
-STREAM_ROWS = 1000
+STREAM_ROWS = 250
 """Tables with more rows than this are streamed as plain text rather than laid out by rich."""
 
 GAP = "   "

@@ -381,13 +381,17 @@ def lint_paths(
     links: dict[str, bool] = {}
     context = list(iter_event_files(root / "events", links)) if root else []
     chosen = _expand(given, links) if given else context
-    report_on = {_key(p) for p in chosen}
-    files = _unique([*context, *chosen])
+    files = _unique([*context, *chosen]) if given else context
     events, ev_paths, diags, docs = load_files(files, root, links=links)
+    del links
     meta, meta_diags = load_meta(root) if root else ({}, [])
     ds = Dataset(root, events, ev_paths, diags, meta, docs)
-    found = meta_diags if not given else []
-    found += [d for d in diags + run_checks(ds) if _key(Path(d.path)) in report_on]
+    found = diags + run_checks(ds)
+    if given:  # report on the files asked about; the rest of the log is context
+        report_on = {_key(p) for p in chosen}
+        found = [d for d in found if _key(Path(d.path)) in report_on]
+    else:
+        found = meta_diags + found
     found = sorted(set(found), key=lambda d: (d.path, d.line, d.col, d.code))
     return LintResult(found, [str(p) for p in chosen], root)
 

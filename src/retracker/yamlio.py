@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -304,7 +305,8 @@ def _construct(node: Node, depth: int, seen: set[int]) -> Any:
         line, col = _mark(node.start_mark)
         raise YamlProblem("RT010", f"nesting deeper than {MAX_DEPTH} levels", line, col)
     if node.tag == _STR and type(node) is ScalarNode:
-        return node.value  # most nodes: a plain string needs no further check
+        value = node.value  # most nodes: a plain string needs no further check
+        return sys.intern(value) if len(value) <= _INTERN_LEN else value
     if id(node) in seen:
         line, col = _mark(node.start_mark)
         raise YamlProblem("RT008", "alias not allowed in event files", line, col)
@@ -318,6 +320,8 @@ def _construct(node: Node, depth: int, seen: set[int]) -> Any:
 
 
 _STR = "tag:yaml.org,2002:str"
+_INTERN_LEN = 40
+"""Short strings (kinds, codes, publishers, ids) recur across thousands of events: one copy each."""
 
 _TAG_FITS = {
     "tag:yaml.org,2002:seq": SequenceNode,
