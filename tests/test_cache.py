@@ -147,6 +147,13 @@ REAL = Path(__file__).resolve().parents[1] / "data"
         ["status", "--on", "2025-11-20", "--json"],
         ["status", "--on", "2026-11-28", "--country", "US", "--all", "--json"],
         ["status", "--on", "2025-11-20", "-e", "Ga", "--issuer", "CN"],
+        ["show", "2025-10-09-cn-mofcom-61-overseas-rare-earth-items", "--on", "2025-11-20"],
+        ["show", "2024-12-03-cn-mofcom-46-dual-use-items-us", "--on", "2025-11-20", "--json"],
+        ["show", "2025-11-07-cn-mofcom-gacc-70-suspension-october-measures"],
+        ["show", "2025-10-30-us-cn-busan-trump-xi-meeting", "--on", "2026-11-28"],
+        ["upcoming", "--from", "2026-10-01", "--days", "60"],
+        ["upcoming", "--from", "2025-01-01", "--days", "400", "-e", "Ga", "--json"],
+        ["upcoming", "--from", "2025-06-01", "--days", "200", "-c", "US"],
     ],
 )
 def test_index_and_yaml_give_the_same_answer_on_the_real_log(command: list[str]) -> None:
@@ -155,3 +162,12 @@ def test_index_and_yaml_give_the_same_answer_on_the_real_log(command: list[str])
     assert cached.exit_code == direct.exit_code == 0, cached.output + direct.output
     assert cached.stdout == direct.stdout
     assert cached.stdout.strip() not in ("", "[]")
+
+
+def test_show_id_reads_only_the_neighbourhood(data: Path, log: LogBuilder) -> None:
+    log.add(id="2025-05-01-cn-unrelated", date="2025-05-01", materials=["Tb"], instrument_key=None)
+    ds = cache.around(data, "2024-08-15-cn-antimony", 4)
+    assert [e.id for e in ds.events] == ["2024-08-15-cn-antimony"]
+    assert cache.around(data, "2024-08-15-cn-antimonyy", 4) is None  # unknown: the caller loads all
+    result = runner.invoke(app, ["--data", str(data), "show", "2024-08-15-cn-antimonyy"])
+    assert result.exit_code == 2 and "did you mean 2024-08-15-cn-antimony" in result.stderr

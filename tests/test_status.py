@@ -257,7 +257,7 @@ def test_index_answers_like_the_engine(events) -> None:
     from pathlib import Path
 
     from retracker import cache
-    from retracker.query import Filters, listing
+    from retracker.query import Filters, listing, upcoming
 
     ds = Dataset(None, list(events))
     with tempfile.TemporaryDirectory() as tmp:
@@ -270,5 +270,8 @@ def test_index_answers_like_the_engine(events) -> None:
                 from_yaml = listing(ds, Filters(), day(n))
                 assert [e.id for e, _ in from_index] == [e.id for e, _ in from_yaml]
                 assert [s and s.to_json() for _, s in from_index] == [s and s.to_json() for _, s in from_yaml]
+            for start, end in ((day(-5), day(460)), (day(30), day(90)), (day(200), day(200))):
+                changes = [c.to_json() for _, c in index.upcoming(Filters(), start, end)]
+                assert changes == [c.to_json() for _, c in upcoming(ds, Filters(), start, end)]
         finally:
             index.close()

@@ -34,7 +34,7 @@ from typing import Any
 
 from . import __version__
 
-FORMAT = 3
+FORMAT = 5
 ENV_NO_CACHE = "RETRACKER_NO_CACHE"
 
 SCHEMA_SQL = """
@@ -51,12 +51,18 @@ CREATE TABLE spans (
     event_id TEXT NOT NULL, since TEXT NOT NULL, until TEXT, status TEXT NOT NULL,
     because TEXT NOT NULL, reason TEXT NOT NULL, parts TEXT NOT NULL
 );
+CREATE TABLE changes (
+    event_id TEXT NOT NULL, day TEXT NOT NULL, change TEXT NOT NULL, before TEXT,
+    after TEXT NOT NULL, because TEXT NOT NULL
+);
 CREATE INDEX events_date ON events(date, id);
+CREATE INDEX changes_day ON changes(day);
 CREATE INDEX spans_event ON spans(event_id, since);
 CREATE INDEX events_kind ON events(kind);
 CREATE INDEX materials_material ON materials(material);
 CREATE INDEX targets_country ON targets(country);
 CREATE INDEX relations_target ON relations(target_id);
+CREATE INDEX relations_event ON relations(event_id);
 """
 
 ROW_COLUMNS = "id, date, issuer, kind, title, title_zh, materials, targets"
@@ -144,9 +150,14 @@ def _write(path: Path, ds: Any, stamp: str) -> None:
             [(e.id, r.type, r.target_id) for e in events for r in e.relations],
         )
         engine = StatusEngine(ds)
+        measures = engine.measures()
         con.executemany(
             "INSERT INTO spans VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [_span_row(s) for m in engine.measures() for s in engine.spans(m)],
+            [_span_row(s) for m in measures for s in engine.spans(m)],
+        )
+        con.executemany(
+            "INSERT INTO changes VALUES (?, ?, ?, ?, ?, ?)",
+            [_change_row(c) for m in measures for c in engine.changes_of(m)],
         )
         values = {
             "format": str(FORMAT),
@@ -174,6 +185,10 @@ def _event_row(e: Any) -> tuple[Any, ...]:
         " ".join(e.targets),
         json.dumps(e.to_json(), ensure_ascii=False),
     )
+
+
+def _change_row(c: Any) -> tuple[Any, ...]:
+    return (c.id, c.date.isoformat(), c.change, c.before, c.after, " ".join(c.because))
 
 
 def _span_row(s: Any) -> tuple[Any, ...]:
@@ -263,6 +278,43 @@ class Index:
             found |= new
             frontier = new
         return found
+
+    def upcoming(self, f: Any, start: dt.date, end: dt.date) -> list[tuple[Row, Any]]:
+        """Status changes from ``start`` to ``end`` (inclusive) of the measures matching ``f``."""
+        from .status import Change
+
+        clauses, params = _where(f)
+        sql = (
+            f"SELECT {ROW_COLUMNS}, NULL, c.day, c.change, c.before, c.after, c.because "
+            f"FROM changes c JOIN events ON id = c.event_id "
+            f"WHERE c.day >= ? AND c.day <= ? AND withdrawn = 0 AND {clauses} ORDER BY c.day, c.event_id"
+        )
+        out = []
+        for r in self.con.execute(sql, [start.isoformat(), end.isoformat(), *params]):
+            row, _ = _row(r, None)
+            day = dt.date.fromisoformat(r[9])
+            out.append((row, Change(day, row.id, r[10], r[11], r[12], tuple(r[13].split()))))
+        return out
+
+    def neighbourhood(self, event_id: str, depth: int) -> set[str]:
+        """Ids within ``depth`` relation steps of ``event_id``, either direction (itself included)."""
+        found = {event_id}
+        frontier = {event_id}
+        for _ in range(depth):
+            marks = _marks(list(frontier))
+            rows = self.con.execute(
+                f"SELECT target_id FROM relations WHERE event_id IN ({marks}) "
+                f"UNION SELECT event_id FROM relations WHERE target_id IN ({marks})",
+                [*frontier, *frontier],
+            )
+            frontier = {r[0] for r in rows} - found
+            if not frontier:
+                break
+            found |= frontier
+        return found
+
+    def has(self, event_id: str) -> bool:
+        return self.con.execute("SELECT 1 FROM events WHERE id = ?", (event_id,)).fetchone() is not None
 
     def events(self, ids: Iterable[str]) -> list[Any]:
         from . import model
@@ -396,6 +448,47 @@ def query_dataset(root: Path, f: Any, *, ids: Iterable[str] = (), with_actors: b
             chosen |= index.acting_on(chosen)
         events = index.events(chosen)
         return Dataset(root, events, [], [], index.meta)
+    except sqlite3.Error:
+        return None
+    finally:
+        index.close()
+
+
+def around(root: Path, event_id: str, depth: int):
+    """A Dataset of the event and every event within ``depth`` relation steps, from the index.
+
+    Enough for ``show ID``: the relation tree (which follows relations ``depth`` steps out
+    and in), the event's status (its actors and theirs are one and two steps in) and its
+    inverse relations. None when the index cannot be used or has no such event (the caller
+    then loads the whole log, which also finds suggestions for a mistyped id).
+    """
+    if disabled():
+        return None
+    from .dataset import Dataset
+
+    index = _fresh_index(root)
+    if index is None:
+        return None
+    try:
+        if not index.has(event_id):
+            return None
+        events = index.events(index.neighbourhood(event_id, depth))
+        return Dataset(root, events, [], [], index.meta)
+    except sqlite3.Error:
+        return None
+    finally:
+        index.close()
+
+
+def upcoming(root: Path, f: Any, start: dt.date, end: dt.date):
+    """``(rows with their change, dataset meta)`` from the index, or None when it cannot be used."""
+    if disabled():
+        return None
+    index = _fresh_index(root)
+    if index is None:
+        return None
+    try:
+        return index.upcoming(f, start, end), index.meta
     except sqlite3.Error:
         return None
     finally:

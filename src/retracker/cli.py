@@ -228,26 +228,32 @@ def _dataset(ctx: typer.Context, f=None, ids: tuple[str, ...] = ()):
 
 
 def _listing(ctx: typer.Context, f, day=None, *, with_json: bool = False, **options):
-    """``(events or index rows with their status on day, coverage date)`` for a listing.
+    """``(events or index rows with their status on day, coverage date)`` for a listing."""
+    from . import cache, query
 
-    From the index when it can answer (no event is rebuilt), else from the YAML.
-    """
+    return _answer(
+        ctx,
+        lambda root: cache.listing(root, f, day, with_json=with_json, **options),
+        lambda ds: query.listing(ds, f, day, **options),
+    )
+
+
+def _answer(ctx: typer.Context, from_index, from_yaml):
+    """``(answer, coverage date)``: from the index when it can answer (no event is rebuilt),
+    else from the YAML."""
     from .dataset import resolve_data_dir
 
     root = resolve_data_dir(_state(ctx).get("data"))
     if not _state(ctx).get("no_cache"):
-        from .cache import listing
-
-        found = listing(root, f, day, with_json=with_json, **options)
+        found = from_index(root)
         if found is not None:
-            pairs, meta = found
-            return pairs, meta.get("coverage")
+            answer, meta = found
+            return answer, meta.get("coverage")
     from .dataset import load_dataset
-    from .query import listing
 
     ds = load_dataset(root)
     _read_warning(ds)
-    return listing(ds, f, day, **options), ds.coverage
+    return from_yaml(ds), ds.coverage
 
 
 def _read_warning(ds) -> None:
@@ -404,9 +410,17 @@ def _with_status(event, status) -> dict[str, Any]:
 
 
 def _show_one(ctx, event_id: str, day, as_json: bool) -> None:
+    from .render import TREE_DEPTH
     from .status import StatusEngine
 
-    ds = _dataset(ctx, _filters(None, None, None, None))
+    ds = None
+    if not _state(ctx).get("no_cache"):
+        from .cache import around
+        from .dataset import resolve_data_dir
+
+        ds = around(resolve_data_dir(_state(ctx).get("data")), event_id, TREE_DEPTH)
+    if ds is None:
+        ds = _dataset(ctx, _filters(None, None, None, None))
     engine = StatusEngine(ds)
     event = ds.get(event_id)
     if as_json:
@@ -487,22 +501,24 @@ def upcoming(
     """
     import datetime as dt
 
-    from .query import filter_events
-    from .status import StatusEngine
+    from . import cache, query
 
     f = _filters(element, country, None, None)
-    ds = _dataset(ctx, f)
     first = _today(start)
     last = first + dt.timedelta(days=days)
-    _coverage_warning(ds.coverage, last)
-    pool = filter_events(ds.events, f)
-    changes = StatusEngine(ds).changes(first, last, pool)
+    pairs, coverage = _answer(
+        ctx,
+        lambda root: cache.upcoming(root, f, first, last),
+        lambda ds: query.upcoming(ds, f, first, last),
+    )
+    _coverage_warning(coverage, last)
+    changes = [c for _, c in pairs]
     if as_json:
-        _print_json([c.to_json() for c in changes])
+        _print_json_array(c.to_json() for c in changes)
         return
     from .render import upcoming_table
 
-    _print(upcoming_table(ds, changes, _lang(ctx)))
+    _print(upcoming_table(pairs, _lang(ctx)))
     typer.echo(f"{len(changes)} change(s) from {first} to {last}", err=True)
 
 

@@ -189,3 +189,14 @@ def listing(
 
 def _targets_any(event: model.Event, codes: Sequence[str]) -> bool:
     return "ALL" in event.targets or bool(set(codes) & set(event.targets))
+
+
+def upcoming(ds: Any, f: Filters, start: dt.date, end: dt.date) -> list[tuple[model.Event, Any]]:
+    """Status changes from ``start`` to ``end`` of the measures matching ``f``, with each event.
+
+    The YAML twin of :meth:`retracker.cache.Index.upcoming`.
+    """
+    from .status import StatusEngine
+
+    changes = StatusEngine(ds).changes(start, end, filter_events(ds.events, f))
+    return [(ds.by_id[c.id], c) for c in changes]

@@ -214,7 +214,11 @@ FOLLOWED = ("suspends", "revokes", "supersedes", "extends", "amends", "responds-
 """Relations the tree follows transitively; `related` links are shown but not expanded."""
 
 
-def relation_tree(ds: Dataset, event: model.Event, depth: int = 4) -> Tree | None:
+TREE_DEPTH = 4
+"""How many relation steps the tree of `show ID` follows, out and in."""
+
+
+def relation_tree(ds: Dataset, event: model.Event, depth: int = TREE_DEPTH) -> Tree | None:
     """What the event acts on, and what acts on it, transitively (each event expanded once)."""
     out_links = [(r.type, r.target, ds.by_id.get(r.target_id)) for r in event.relations]
     in_links = [(r, e) for r, e in ds.acted_on_by(event.id)]
@@ -290,10 +294,9 @@ def status_table(pairs: Sequence[tuple[Listed, Status]], lang: str = "en") -> Gr
     return table
 
 
-def upcoming_table(ds: Dataset, changes: Sequence[Change], lang: str = "en") -> Grid:
+def upcoming_table(pairs: Sequence[tuple[Listed, Change]], lang: str = "en") -> Grid:
     table = _grid("Date", "Change", "Measure", "From → to", title_col=2, fixed=(0,))
-    for c in changes:
-        event = ds.by_id[c.id]
+    for event, c in pairs:
         table.add_row(
             c.date.isoformat(),
             c.change,

@@ -253,23 +253,21 @@ class StatusEngine:
         """Dates in [start, end] on which a measure's status changes, and what changes."""
         out = []
         for m in events if events is not None else self.measures():
-            if not m.is_measure or m.withdrawn is not None:
-                continue
-            for day in self.change_points(m):
-                if start <= day <= end:
-                    change = self._change_on(m, day)
-                    if change:
-                        out.append(change)
+            if m.is_measure and m.withdrawn is None:
+                out += [c for c in self.changes_of(m) if start <= c.date <= end]
         return sorted(out, key=lambda c: (c.date, c.id))
 
-    def _change_on(self, m: model.Event, day: dt.date) -> Change | None:
-        before = self._state(m, day - ONE_DAY)
-        after = self._state(m, day)
-        if after is None or (before and self._key_state(before) == self._key_state(after)):
-            return None
-        text = _describe(before, after)
-        because = after.because or (before.because if before else ())
-        return Change(day, m.id, text, before.status if before else None, after.status, because)
+    def changes_of(self, m: model.Event) -> list[Change]:
+        """Every change of a measure's status: one where each of its spans begins."""
+        spans = self.spans(m)
+        out = []
+        for before, after in zip([None, *spans], spans, strict=False):
+            because = after.because or (before.because if before else ())
+            before_status = before.status if before else None
+            out.append(
+                Change(after.since, m.id, _describe(before, after), before_status, after.status, because)
+            )
+        return out
 
 
 def _binding(s: Status) -> tuple[int, int, str]:
@@ -286,7 +284,7 @@ def _suspended_by(w: Window) -> str:
     return f"suspended by {w.by}{until}"
 
 
-def _describe(before: _State | None, after: _State) -> str:
+def _describe(before: Status | None, after: Status) -> str:
     if before is None:
         return "announced" if after.status == "announced" else f"announced, {after.status}"
     if before.status == "announced" and after.status == "in-force":
