@@ -154,6 +154,8 @@ REAL = Path(__file__).resolve().parents[1] / "data"
         ["upcoming", "--from", "2026-10-01", "--days", "60"],
         ["upcoming", "--from", "2025-01-01", "--days", "400", "-e", "Ga", "--json"],
         ["upcoming", "--from", "2025-06-01", "--days", "200", "-c", "US"],
+        ["export", "--format", "json"],
+        ["export", "--format", "jsonl", "-e", "Sb", "--since", "2025"],
     ],
 )
 def test_index_and_yaml_give_the_same_answer_on_the_real_log(command: list[str]) -> None:

@@ -509,3 +509,36 @@ def test_ics_needs_icalendar(small: Dataset, monkeypatch: pytest.MonkeyPatch) ->
     with pytest.raises(RetrackerError) as info:
         ex.export(small.events, "ics", None, ds=small)
     assert info.value.hint == "pip install icalendar"
+
+
+# ------------------------------------------------------------------ streamed JSON
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_stream_writes_the_same_text_in_batches(ds: Dataset, outdir: Path, fmt: str) -> None:
+    chunks: list[str] = []
+    ex.stream(list(reversed(ds.events)), fmt, None, chunks.append)
+    expected = ex.export(ds.events, fmt, None, ds=ds)
+    assert "".join(chunks) == expected
+    assert len(chunks) >= 1
+    events = ordered(ds)
+    small_batches = "".join(ex.STREAMED[fmt](events, batch=7))  # many batches, one text
+    assert small_batches == expected
+    ex.stream(ds.events, fmt, outdir / f"out.{fmt}", chunks.append)
+    assert (outdir / f"out.{fmt}").read_text(encoding="utf-8") == expected
+
+
+def test_stream_failing_midway_keeps_the_previous_file(small: Dataset, outdir: Path) -> None:
+    out = outdir / "events.json"
+    out.write_text("previous export\n")
+    bad = Event.model_validate(
+        event_dict(
+            id="2099-01-01-cn-bad",
+            date="2099-01-01",
+            figures=[{"metric": "x", "value": float("nan"), "unit": "t"}],
+        )
+    )
+    with pytest.raises(RetrackerError, match=bad.id):
+        ex.stream([*small.events, bad], "json", out, print)
+    assert out.read_text() == "previous export\n"
+    assert [p.name for p in outdir.iterdir()] == [out.name]

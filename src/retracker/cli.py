@@ -611,7 +611,7 @@ def export(
     from pathlib import Path
 
     from .diagnostics import RetrackerError
-    from .export import FORMATS
+    from .export import FORMATS, STREAMED
     from .export import export as run_export
     from .query import filter_events
 
@@ -619,6 +619,14 @@ def export(
     if fmt not in FORMATS:
         raise RetrackerError(f"unknown export format '{fmt}'", hint="use " + ", ".join(FORMATS))
     f = _filters(element, country, issuer, kind, since, until)
+    if fmt in STREAMED:  # JSON and JSON Lines: the index's rows, written as they are produced
+        from .export import stream
+
+        pairs, _ = _listing(ctx, f, with_json=True)
+        stream([e for e, _ in pairs], fmt, Path(output) if output else None, sys.stdout.write)
+        if output:
+            typer.echo(f"wrote {len(pairs)} event(s) to {output}", err=True)
+        return
     ds = _dataset(ctx, f)
     events = filter_events(ds.events, f)
     text = run_export(events, fmt, Path(output) if output else None, ds=ds)

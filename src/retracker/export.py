@@ -35,7 +35,7 @@ import io
 import json
 import re
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from . import __version__, vocab
-from .atomic import atomic_path, atomic_write
+from .atomic import atomic_path, atomic_write, atomic_writer
 from .diagnostics import RetrackerError
 from .model import Event
 
@@ -150,16 +150,61 @@ def _json_dumps(value: Any, where: str, **options: Any) -> str:
 
 def json_text(events: Sequence[Event], ds: Dataset | None = None) -> str:
     """A JSON array of the events' public JSON shape, indented by two spaces."""
-    if not events:
-        return "[]\n"
-    items = [_json_dumps(e.to_json(), e.id, indent=2) for e in events]
-    body = ",\n".join("  " + item.replace("\n", "\n  ") for item in items)
-    return f"[\n{body}\n]\n"
+    return "".join(json_chunks(events))
+
+
+def json_chunks(events: Iterable[Any], batch: int = 500) -> Iterator[str]:
+    """:func:`json_text`, a batch of events at a time (anything with ``id`` and ``to_json()``)."""
+    items: list[str] = []
+    first = True
+    for e in events:
+        item = "  " + _json_dumps(e.to_json(), e.id, indent=2).replace("\n", "\n  ")
+        items.append(("[\n" if first else ",\n") + item)
+        first = False
+        if len(items) >= batch:
+            yield "".join(items)
+            items.clear()
+    yield "".join(items) + "\n]\n" if not first else "[]\n"
 
 
 def jsonl_text(events: Sequence[Event], ds: Dataset | None = None) -> str:
     """One compact JSON object per line (JSON Lines)."""
-    return "".join(_json_dumps(e.to_json(), e.id, separators=(",", ":")) + "\n" for e in events)
+    return "".join(jsonl_chunks(events))
+
+
+def jsonl_chunks(events: Iterable[Any], batch: int = 500) -> Iterator[str]:
+    """:func:`jsonl_text`, a batch of events at a time."""
+    lines: list[str] = []
+    for e in events:
+        lines.append(_json_dumps(e.to_json(), e.id, separators=(",", ":")) + "\n")
+        if len(lines) >= batch:
+            yield "".join(lines)
+            lines.clear()
+    yield "".join(lines)
+
+
+STREAMED = {"json": json_chunks, "jsonl": jsonl_chunks}
+"""Formats written as they are produced, from events or from the index's rows."""
+
+
+def stream(events: Iterable[Any], fmt: str, output: Path | None, write: Callable[[str], object]) -> None:
+    """Export ``events`` as JSON or JSON Lines without holding the whole text: to ``write``
+    (standard output) or atomically to ``output`` (a failure leaves the old file intact).
+
+    ``events`` may be index rows (see :class:`retracker.cache.Row`): the same text results.
+    """
+    chunks = STREAMED[fmt](sort_events(events))
+    if output is None:
+        for chunk in chunks:
+            write(chunk)
+        return
+
+    def write_file() -> None:
+        with atomic_writer(output, "w", newline="") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+
+    _writing(output, write_file)
 
 
 # ------------------------------------------------------------------ CSV
