@@ -155,6 +155,10 @@ REAL = Path(__file__).resolve().parents[1] / "data"
         ["upcoming", "--from", "2025-01-01", "--days", "400", "-e", "Ga", "--json"],
         ["upcoming", "--from", "2025-06-01", "--days", "200", "-c", "US"],
         ["export", "--format", "json"],
+        ["search", "rare earth"],
+        ["search", "稀土", "--json"],
+        ["search", '"de minimis"', "--limit", "3", "--json"],
+        ["search", "antimony smuggling", "-c", "US", "--since", "2025"],
         ["export", "--format", "jsonl", "-e", "Sb", "--since", "2025"],
     ],
 )
@@ -173,3 +177,29 @@ def test_show_id_reads_only_the_neighbourhood(data: Path, log: LogBuilder) -> No
     assert cache.around(data, "2024-08-15-cn-antimonyy", 4) is None  # unknown: the caller loads all
     result = runner.invoke(app, ["--data", str(data), "show", "2024-08-15-cn-antimonyy"])
     assert result.exit_code == 2 and "did you mean 2024-08-15-cn-antimony" in result.stderr
+
+
+def test_search_counts_like_the_scan(log: LogBuilder) -> None:
+    """Overlapping and case-folded matches are counted the same by SQL and by str.count."""
+    log.add(id="2025-01-01-cn-aaa", title="Aaaa STRASSE 稀土稀土", summary="aaaaa ß", instrument_key=None)
+    log.add(id="2025-01-02-cn-bbb", title="aa", summary="Straße", tags=["aa-aa"], instrument_key=None)
+    for query in ("aa", "aaa", "strasse", "ß", "稀土", "aa straße", '"aa aa"'):
+        cached = runner.invoke(app, ["--data", str(log.root), "search", query, "--json"])
+        direct = runner.invoke(app, ["--no-cache", "--data", str(log.root), "search", query, "--json"])
+        assert cached.exit_code == direct.exit_code == 0, cached.output
+        assert json.loads(cached.stdout) == json.loads(direct.stdout), query
+    hits = json.loads(runner.invoke(app, ["--data", str(log.root), "search", "aa", "--json"]).stdout)
+    assert [h["id"] for h in hits] == ["2025-01-01-cn-aaa", "2025-01-02-cn-bbb"]
+
+
+def test_the_index_answers_every_query_kind_on_the_real_log() -> None:
+    """The parity tests above would pass on a silent fallback to the YAML: not here."""
+    import datetime as dt
+
+    f = Filters.build(material="Sb")
+    assert cache.listing(REAL, f, dt.date(2025, 11, 20), with_json=True) is not None
+    assert cache.upcoming(REAL, f, dt.date(2025, 1, 1), dt.date(2026, 12, 31)) is not None
+    assert cache.search(REAL, f, ["antimony", "稀土"], 5, with_json=True) is not None
+    assert cache.around(REAL, "2025-10-09-cn-mofcom-61-overseas-rare-earth-items", 4) is not None
+    rows, _ = cache.search(REAL, Filters(), ["antimony"], None)
+    assert len(rows) >= 10 and all(score > 0 for _, score in rows)

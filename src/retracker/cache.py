@@ -34,7 +34,7 @@ from typing import Any
 
 from . import __version__
 
-FORMAT = 5
+FORMAT = 6
 ENV_NO_CACHE = "RETRACKER_NO_CACHE"
 
 SCHEMA_SQL = """
@@ -51,6 +51,10 @@ CREATE TABLE spans (
     event_id TEXT NOT NULL, since TEXT NOT NULL, until TEXT, status TEXT NOT NULL,
     because TEXT NOT NULL, reason TEXT NOT NULL, parts TEXT NOT NULL
 );
+CREATE TABLE texts (
+    event_id TEXT PRIMARY KEY, title TEXT NOT NULL, title_zh TEXT NOT NULL, instrument TEXT NOT NULL,
+    tags TEXT NOT NULL, summary TEXT NOT NULL, sources TEXT NOT NULL
+);
 CREATE TABLE changes (
     event_id TEXT NOT NULL, day TEXT NOT NULL, change TEXT NOT NULL, before TEXT,
     after TEXT NOT NULL, because TEXT NOT NULL
@@ -65,7 +69,9 @@ CREATE INDEX relations_target ON relations(target_id);
 CREATE INDEX relations_event ON relations(event_id);
 """
 
-ROW_COLUMNS = "id, date, issuer, kind, title, title_zh, materials, targets"
+ROW_COLUMNS = ", ".join(
+    f"events.{c}" for c in ("id", "date", "issuer", "kind", "title", "title_zh", "materials", "targets")
+)
 SPAN_JOIN = " LEFT JOIN spans s ON s.event_id = id AND s.since <= ? AND (s.until IS NULL OR s.until > ?)"
 """A measure's span covering the day: the one that started on or before it and has not ended."""
 
@@ -149,6 +155,7 @@ def _write(path: Path, ds: Any, stamp: str) -> None:
             "INSERT INTO relations VALUES (?, ?, ?)",
             [(e.id, r.type, r.target_id) for e in events for r in e.relations],
         )
+        con.executemany("INSERT INTO texts VALUES (?, ?, ?, ?, ?, ?, ?)", [_text_row(e) for e in events])
         engine = StatusEngine(ds)
         measures = engine.measures()
         con.executemany(
@@ -185,6 +192,12 @@ def _event_row(e: Any) -> tuple[Any, ...]:
         " ".join(e.targets),
         json.dumps(e.to_json(), ensure_ascii=False),
     )
+
+
+def _text_row(e: Any) -> tuple[Any, ...]:
+    from .search import fields_of
+
+    return (e.id, *(text.casefold() for text in fields_of(e).values()))
 
 
 def _change_row(c: Any) -> tuple[Any, ...]:
@@ -295,6 +308,40 @@ class Index:
             day = dt.date.fromisoformat(r[9])
             out.append((row, Change(day, row.id, r[10], r[11], r[12], tuple(r[13].split()))))
         return out
+
+    def search(
+        self, f: Any, terms: list[str], limit: int | None = None, *, with_json: bool = False
+    ) -> list[tuple[Row, float]]:
+        """Rows matching every (casefolded) term, best first, scored as :func:`retracker.search.score`.
+
+        A term's score in a field is its weight times the number of non-overlapping
+        occurrences, counted as the characters ``replace`` removes: the same count as
+        ``str.count``, so the ranking is the one the YAML path gives.
+        """
+        from .search import WEIGHTS
+
+        if not terms:
+            return []
+        clauses, params = _where(f)
+        if not f.include_withdrawn:
+            clauses += " AND withdrawn = 0"
+        scores, score_params = [], []
+        for term in terms:
+            parts = [
+                f"{weight!r} * ((length(t.{field}) - length(replace(t.{field}, ?, ''))) / {len(term)})"
+                for field, weight in WEIGHTS.items()
+            ]
+            scores.append(" + ".join(parts))
+            score_params += [term] * len(WEIGHTS)
+        named = ", ".join(f"({expr}) AS s{i}" for i, expr in enumerate(scores))
+        cols = ROW_COLUMNS + (", events.json" if with_json else ", NULL")
+        inner = f"SELECT {cols}, {named} FROM events JOIN texts t ON t.event_id = id WHERE {clauses}"
+        found = " AND ".join(f"s{i} > 0" for i in range(len(terms)))
+        total = " + ".join(f"s{i}" for i in range(len(terms)))
+        sql = f"SELECT *, {total} FROM ({inner}) WHERE {found} ORDER BY {total} DESC, date DESC, id"
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        return [(_row(r, None)[0], r[-1]) for r in self.con.execute(sql, score_params + params)]
 
     def neighbourhood(self, event_id: str, depth: int) -> set[str]:
         """Ids within ``depth`` relation steps of ``event_id``, either direction (itself included)."""
@@ -474,6 +521,21 @@ def around(root: Path, event_id: str, depth: int):
             return None
         events = index.events(index.neighbourhood(event_id, depth))
         return Dataset(root, events, [], [], index.meta)
+    except sqlite3.Error:
+        return None
+    finally:
+        index.close()
+
+
+def search(root: Path, f: Any, terms: list[str], limit: int | None = None, **options: Any):
+    """``(rows with their score, dataset meta)`` from the index, or None when it cannot be used."""
+    if disabled():
+        return None
+    index = _fresh_index(root)
+    if index is None:
+        return None
+    try:
+        return index.search(f, terms, limit, **options), index.meta
     except sqlite3.Error:
         return None
     finally:

@@ -745,15 +745,20 @@ def search_command(
       retracker search "de minimis"
       retracker search 稀土 --since 2025 --json
     """
+    from . import cache
     from .query import filter_events
-    from .search import search
+    from .search import Hit, search, terms_of
 
     f = _filters(element, country, issuer, kind, since, until)
-    ds = _dataset(ctx, f)
-    pool = filter_events(ds.events, f)
-    hits = search(pool, text, limit)
+    terms = terms_of(text)
+    found, _ = _answer(
+        ctx,
+        lambda root: cache.search(root, f, terms, limit, with_json=as_json),
+        lambda ds: [(h.event, h.score) for h in search(filter_events(ds.events, f), text, limit)],
+    )
+    hits = [Hit(event, score) for event, score in found]
     if as_json:
-        _print_json([h.to_json() for h in hits])
+        _print_json_array(h.to_json() for h in hits)
         return
     from .render import timeline_table
 

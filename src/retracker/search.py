@@ -17,7 +17,7 @@ WEIGHTS = {"title": 5.0, "title_zh": 5.0, "instrument": 4.0, "tags": 3.0, "summa
 
 @dataclass(frozen=True)
 class Hit:
-    event: model.Event
+    event: model.Event  # or an index row (retracker.cache.Row): id, date, titles, to_json()
     score: float
 
     def to_json(self) -> dict:
