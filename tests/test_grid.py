@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -131,3 +132,15 @@ def test_json_array_chunks_equal_one_dump(count: int) -> None:
         {"id": f"e{n}", "title": "多行\ntext", "list": [n, {"k": None}], "empty": {}} for n in range(count)
     ]
     assert "".join(json_array_chunks(iter(items))) == dump_json(items) + "\n"
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(st.text(alphabet=st.sampled_from(list("abc -")), max_size=120), st.integers(1, 25))
+def test_ascii_wrap_is_greedy_fits_and_loses_nothing(text: str, width: int) -> None:
+    lines = grid._wrap(text, width)
+    assert all(len(line) <= width for line in lines)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    for line, following in itertools.pairwise(lines):  # greedy: the next word did not fit
+        word = following.lstrip(" ").split(" ")[0]
+        if word and len(word) <= width:
+            assert len(line) + 1 + len(word) > width or not line.strip()

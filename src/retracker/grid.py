@@ -10,6 +10,8 @@ and word wrapping, without colour) line by line, in a fraction of the time and m
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple, Union
@@ -192,21 +194,14 @@ def _wrap(text: str, width: int) -> list[str]:
 
 
 def _wrap_ascii(para: str, width: int) -> list[str]:
-    """The same greedy wrap where one character is one cell: lengths, no measuring."""
-    lines: list[str] = []
-    current, used = "", -1
-    for word in para.split(" "):
-        if used + 1 + len(word) <= width:
-            current = f"{current} {word}" if used >= 0 else word
-            used += 1 + len(word)
-            continue
-        if used >= 0:
-            lines.append(current)
-        pieces = [word[i : i + width] for i in range(0, len(word), width)] or [""]
-        lines.extend(pieces[:-1])
-        current, used = pieces[-1], len(pieces[-1])
-    lines.append(current)
-    return lines
+    """The same greedy wrap where one character is one cell, done by the regex engine."""
+    return [m.group(1) or m.group(2) for m in _wrapper(width).finditer(para)]
+
+
+@functools.lru_cache(maxsize=64)
+def _wrapper(width: int) -> re.Pattern[str]:
+    """Up to ``width`` characters ending at a space or the end; else ``width`` of a long word."""
+    return re.compile(rf"(.{{1,{width}}})(?: |$)|(\S{{{width}}})")
 
 
 def _fold(word: str, width: int) -> list[str]:
