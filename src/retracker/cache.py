@@ -27,7 +27,7 @@ import json
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -482,23 +482,14 @@ def query_dataset(root: Path, f: Any, *, ids: Iterable[str] = (), with_actors: b
     Returns None when the index cannot be used (disabled, unreadable log); the caller then
     loads the YAML.
     """
-    if disabled():
-        return None
-    from .dataset import Dataset
 
-    index = _fresh_index(root)
-    if index is None:
-        return None
-    try:
+    def ask(index: Index):
         chosen = set(ids) if ids else set(index.select(f))
         if with_actors:
             chosen |= index.acting_on(chosen)
-        events = index.events(chosen)
-        return Dataset(root, events, [], [], index.meta)
-    except sqlite3.Error:
-        return None
-    finally:
-        index.close()
+        return _dataset_of(index, chosen)
+
+    return _with_index(root, ask)
 
 
 def around(root: Path, event_id: str, depth: int):
@@ -509,52 +500,23 @@ def around(root: Path, event_id: str, depth: int):
     inverse relations. None when the index cannot be used or has no such event (the caller
     then loads the whole log, which also finds suggestions for a mistyped id).
     """
-    if disabled():
-        return None
-    from .dataset import Dataset
 
-    index = _fresh_index(root)
-    if index is None:
-        return None
-    try:
+    def ask(index: Index):
         if not index.has(event_id):
             return None
-        events = index.events(index.neighbourhood(event_id, depth))
-        return Dataset(root, events, [], [], index.meta)
-    except sqlite3.Error:
-        return None
-    finally:
-        index.close()
+        return _dataset_of(index, index.neighbourhood(event_id, depth))
+
+    return _with_index(root, ask)
 
 
 def search(root: Path, f: Any, terms: list[str], limit: int | None = None, **options: Any):
     """``(rows with their score, dataset meta)`` from the index, or None when it cannot be used."""
-    if disabled():
-        return None
-    index = _fresh_index(root)
-    if index is None:
-        return None
-    try:
-        return index.search(f, terms, limit, **options), index.meta
-    except sqlite3.Error:
-        return None
-    finally:
-        index.close()
+    return _with_index(root, lambda index: (index.search(f, terms, limit, **options), index.meta))
 
 
 def upcoming(root: Path, f: Any, start: dt.date, end: dt.date):
     """``(rows with their change, dataset meta)`` from the index, or None when it cannot be used."""
-    if disabled():
-        return None
-    index = _fresh_index(root)
-    if index is None:
-        return None
-    try:
-        return index.upcoming(f, start, end), index.meta
-    except sqlite3.Error:
-        return None
-    finally:
-        index.close()
+    return _with_index(root, lambda index: (index.upcoming(f, start, end), index.meta))
 
 
 def listing(root: Path, f: Any, day: dt.date | None = None, **options: Any):
@@ -562,17 +524,29 @@ def listing(root: Path, f: Any, day: dt.date | None = None, **options: Any):
 
     ``options`` are those of :meth:`Index.listing`.
     """
+    return _with_index(root, lambda index: (index.listing(f, day, **options), index.meta))
+
+
+def _with_index(root: Path, ask: Callable[[Index], Any]) -> Any:
+    """``ask(index)`` on an index matching the files; None when none can be used (disabled,
+    an unreadable log, an SQLite error): the caller then reads the YAML."""
     if disabled():
         return None
     index = _fresh_index(root)
     if index is None:
         return None
     try:
-        return index.listing(f, day, **options), index.meta
+        return ask(index)
     except sqlite3.Error:
         return None
     finally:
         index.close()
+
+
+def _dataset_of(index: Index, ids: Iterable[str]):
+    from .dataset import Dataset
+
+    return Dataset(index.root, index.events(ids), [], [], index.meta)
 
 
 def _fresh_index(root: Path) -> Index | None:
