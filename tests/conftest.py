@@ -10,6 +10,8 @@ import pytest
 import yaml
 
 from retracker.cli import app  # noqa: F401  (imported so collection fails early if broken)
+from retracker.diagnostics import Diagnostic
+from retracker.lint import REGISTRY
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -99,3 +101,28 @@ class LogBuilder:
 @pytest.fixture
 def log(tmp_path: Path) -> LogBuilder:
     return LogBuilder(tmp_path / "log")
+
+
+# ---- what counts as a well-formed diagnostic (hostile input, the YAML suite, the fuzz test)
+
+
+def one_line(text: str) -> bool:
+    return bool(text) and text.splitlines() == [text]
+
+
+def malformed(diag: Diagnostic) -> list[str]:
+    """What is wrong with a diagnostic (empty when it is well-formed)."""
+    wrong = []
+    if diag.code not in REGISTRY:
+        wrong.append(f"code {diag.code!r} is not in the registry")
+    for name in ("line", "col"):
+        value = getattr(diag, name)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            wrong.append(f"{name} {value!r} is not a 1-based position")
+    if not isinstance(diag.message, str) or not one_line(diag.message):
+        wrong.append(f"message {diag.message!r} is not one line of text")
+    if diag.hint is not None and not one_line(diag.hint):
+        wrong.append(f"hint {diag.hint!r} is not one line of text")
+    if diag.severity not in ("error", "warning"):
+        wrong.append(f"severity {diag.severity!r}")
+    return wrong

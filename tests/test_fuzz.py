@@ -24,11 +24,9 @@ from hypothesis import strategies as st
 
 from retracker import lint_paths
 from retracker.dataset import load_event_file
-from retracker.diagnostics import Diagnostic
-from retracker.lint import REGISTRY
 from retracker.model import FIELDS, Event
 
-from .conftest import REPO, LogBuilder, dump, event_dict
+from .conftest import REPO, LogBuilder, dump, event_dict, malformed
 
 FUZZ = settings(
     max_examples=200,
@@ -41,28 +39,6 @@ STEM = "2025-04-04-cn-mofcom-gacc-18-test-measure"
 
 
 # ----------------------------------------------------------------- what counts as well-formed
-
-
-def one_line(text: str) -> bool:
-    return bool(text) and text.splitlines() == [text]
-
-
-def malformed(diag: Diagnostic) -> list[str]:
-    """What is wrong with a diagnostic (empty when it is well-formed)."""
-    wrong = []
-    if diag.code not in REGISTRY:
-        wrong.append(f"code {diag.code!r} is not in the registry")
-    for name in ("line", "col"):
-        value = getattr(diag, name)
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            wrong.append(f"{name} {value!r} is not a 1-based position")
-    if not isinstance(diag.message, str) or not one_line(diag.message):
-        wrong.append(f"message {diag.message!r} is not one line of text")
-    if diag.hint is not None and not one_line(diag.hint):
-        wrong.append(f"hint {diag.hint!r} is not one line of text")
-    if diag.severity not in ("error", "warning"):
-        wrong.append(f"severity {diag.severity!r}")
-    return wrong
 
 
 # ----------------------------------------------------------------- seeds and scratch log

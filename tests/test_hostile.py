@@ -29,38 +29,14 @@ from typer.testing import CliRunner
 from retracker import yamlio
 from retracker.cli import app
 from retracker.dataset import load_event_file
-from retracker.diagnostics import Diagnostic
-from retracker.lint import REGISTRY
 
-from .conftest import FIXTURES, LogBuilder, dump, event_dict
+from .conftest import FIXTURES, LogBuilder, dump, event_dict, malformed
 
 HOSTILE = FIXTURES / "hostile"
 STEM = "2025-04-04-cn-mofcom-gacc-18-test-measure"
 PURE_PYTHON = yamlio.LOADER_NAME == "pure Python"
 FAST = 5.0  # seconds: every hostile file is answered well within this
 BASE = dump(event_dict())  # the valid event the fixtures were derived from (23 lines)
-
-
-def one_line(text: str) -> bool:
-    return bool(text) and text.splitlines() == [text]
-
-
-def malformed(diag: Diagnostic) -> list[str]:
-    """What is wrong with a diagnostic (empty when it is well-formed)."""
-    wrong = []
-    if diag.code not in REGISTRY:
-        wrong.append(f"code {diag.code!r} is not in the registry")
-    for name in ("line", "col"):
-        value = getattr(diag, name)
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            wrong.append(f"{name} {value!r} is not a 1-based position")
-    if not isinstance(diag.message, str) or not one_line(diag.message):
-        wrong.append(f"message {diag.message!r} is not one line of text")
-    if diag.hint is not None and not one_line(diag.hint):
-        wrong.append(f"hint {diag.hint!r} is not one line of text")
-    if diag.severity not in ("error", "warning"):
-        wrong.append(f"severity {diag.severity!r}")
-    return wrong
 
 
 # ----------------------------------------------------------------- the scratch data directory

@@ -22,10 +22,9 @@ from retracker import yamlio
 from retracker.cli import app
 from retracker.dataset import load_event_file
 from retracker.diagnostics import Diagnostic
-from retracker.lint import REGISTRY
 from retracker.model import Event
 
-from .conftest import FIXTURES, LogBuilder
+from .conftest import FIXTURES, LogBuilder, malformed
 
 SUITE = FIXTURES / "yaml-test-suite"
 DOCUMENTS = sorted(SUITE.glob("*.yaml"))
@@ -35,28 +34,6 @@ EXPECTED_DOCUMENTS = 402  # as the corpus README states
 # two lines; messages now escape control characters, and every document is checked.
 
 DIAG_LINE = re.compile(r"^(?P<path>.+):(?P<line>\d+):(?P<col>\d+): (?P<code>RT\d{3}) .+$")
-
-
-def one_line(text: str) -> bool:
-    return bool(text) and text.splitlines() == [text]
-
-
-def malformed(diag: Diagnostic) -> list[str]:
-    """What is wrong with a diagnostic (empty when it is well-formed)."""
-    wrong = []
-    if diag.code not in REGISTRY:
-        wrong.append(f"code {diag.code!r} is not in the registry")
-    for name in ("line", "col"):
-        value = getattr(diag, name)
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            wrong.append(f"{name} {value!r} is not a 1-based position")
-    if not isinstance(diag.message, str) or not one_line(diag.message):
-        wrong.append(f"message {diag.message!r} is not one line of text")
-    if diag.hint is not None and not one_line(diag.hint):
-        wrong.append(f"hint {diag.hint!r} is not one line of text")
-    if diag.severity not in ("error", "warning"):
-        wrong.append(f"severity {diag.severity!r}")
-    return wrong
 
 
 def stem(document: Path) -> str:
