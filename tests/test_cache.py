@@ -160,6 +160,7 @@ REAL = Path(__file__).resolve().parents[1] / "data"
         ["search", '"de minimis"', "--limit", "3", "--json"],
         ["search", "antimony smuggling", "-c", "US", "--since", "2025"],
         ["export", "--format", "jsonl", "-e", "Sb", "--since", "2025"],
+        ["export", "--format", "csv", "-c", "US"],
     ],
 )
 def test_index_and_yaml_give_the_same_answer_on_the_real_log(command: list[str]) -> None:

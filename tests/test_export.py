@@ -514,7 +514,7 @@ def test_ics_needs_icalendar(small: Dataset, monkeypatch: pytest.MonkeyPatch) ->
 # ------------------------------------------------------------------ streamed JSON
 
 
-@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv"])
 def test_stream_writes_the_same_text_in_batches(ds: Dataset, outdir: Path, fmt: str) -> None:
     chunks: list[str] = []
     ex.stream(list(reversed(ds.events)), fmt, None, chunks.append)

@@ -183,12 +183,8 @@ def jsonl_chunks(events: Iterable[Any], batch: int = 500) -> Iterator[str]:
     yield "".join(lines)
 
 
-STREAMED = {"json": json_chunks, "jsonl": jsonl_chunks}
-"""Formats written as they are produced, from events or from the index's rows."""
-
-
 def stream(events: Iterable[Any], fmt: str, output: Path | None, write: Callable[[str], object]) -> None:
-    """Export ``events`` as JSON or JSON Lines without holding the whole text: to ``write``
+    """Export ``events`` as CSV, JSON or JSON Lines without holding the whole text: to ``write``
     (standard output) or atomically to ``output`` (a failure leaves the old file intact).
 
     ``events`` may be index rows (see :class:`retracker.cache.Row`): the same text results.
@@ -224,28 +220,40 @@ def _unguard(cell: str) -> str:
     return cell[1:] if _GUARDED.match(cell) else cell
 
 
-def csv_row(event: Event) -> dict[str, str]:
-    """One event as CSV cells (before the formula guard), keyed by :data:`CSV_COLUMNS`."""
+def csv_row(event: Any) -> dict[str, str]:
+    """One event as CSV cells (before the formula guard), keyed by :data:`CSV_COLUMNS`.
+
+    Built from the event's public JSON alone, so an index row does as well as an Event.
+    """
     data = event.to_json()
     row = {col: "" if data.get(col) is None else str(data[col]) for col in CSV_COLUMNS if col in data}
     for col in ("materials", "targets", "tags"):
         row[col] = LIST_SEP.join(data[col])
-    row["source_urls"] = LIST_SEP.join(s.url for s in event.sources)
-    row["relations"] = LIST_SEP.join(f"{r.type}:{r.target}" for r in event.relations)
-    w = event.withdrawn
-    row["withdrawn"] = f"{w.date.isoformat()}: {w.reason}" if w else ""
+    row["source_urls"] = LIST_SEP.join(s["url"] for s in data["sources"])
+    row["relations"] = LIST_SEP.join(f"{r['type']}:{r['target']}" for r in data["relations"])
+    w = data.get("withdrawn")
+    row["withdrawn"] = f"{w['date']}: {w['reason']}" if w else ""
     return row
 
 
 def csv_text(events: Sequence[Event], ds: Dataset | None = None) -> str:
     """The events as CSV (RFC 4180 quoting, ``\\n`` line ends, a header row)."""
+    return "".join(csv_chunks(events))
+
+
+def csv_chunks(events: Iterable[Any], batch: int = 500) -> Iterator[str]:
+    """:func:`csv_text`, a batch of events at a time."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for event in events:
+    for n, event in enumerate(events, 1):
         row = csv_row(event)
         writer.writerow(_guard(row[col]) for col in CSV_COLUMNS)
-    return buffer.getvalue()
+        if n % batch == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
 def read_csv(text: str) -> list[dict[str, Any]]:
@@ -638,6 +646,13 @@ def _fts_row(e: Event) -> tuple[Any, ...]:
     source_titles = "\n".join(s.title for s in e.sources if s.title)
     return (e.id, e.title, e.title_zh, e.summary, e.instrument, " ".join(e.tags), source_titles)
 
+
+STREAMED: dict[str, Callable[[Iterable[Any]], Iterator[str]]] = {
+    "csv": csv_chunks,
+    "json": json_chunks,
+    "jsonl": jsonl_chunks,
+}
+"""Formats :func:`stream` writes as they are produced, from events or from the index's rows."""
 
 _RENDERERS: dict[str, Callable[[Sequence[Event], Dataset | None], str]] = {
     "json": json_text,
