@@ -28,9 +28,8 @@ import os
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import __version__
 
@@ -377,12 +376,12 @@ class Index:
         return out
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
+class Row(NamedTuple):
     """One event as a listing shows it, straight from the index.
 
     It has the attributes the tables read from an Event (id, date, issuer, kind, title,
-    title_zh, materials, targets) and ``to_json()`` when the listing asked for JSON.
+    title_zh, materials, targets) and ``to_json()`` when the listing asked for JSON. A named
+    tuple: 20,000 of them are built per query on a large log, at C speed.
     """
 
     id: str
