@@ -154,6 +154,8 @@ def _column(text: str, width: int, blank: str) -> list[str]:
     """A cell wrapped to its column and padded to the column's width, line by line."""
     if not text:
         return [blank]
+    if len(text) <= width and text.isascii() and "\n" not in text:
+        return [text.ljust(width)]  # most cells: one short line
     return [
         line.ljust(width) if line.isascii() else line + " " * (width - cell_len(line))
         for line in _wrap(text, width)
