@@ -17,7 +17,7 @@ from retracker import cache
 from retracker.cli import app
 from retracker.query import Filters
 
-from .conftest import LogBuilder
+from .conftest import LogBuilder, event_dict
 
 runner = CliRunner()
 
@@ -161,6 +161,8 @@ REAL = Path(__file__).resolve().parents[1] / "data"
         ["search", "antimony smuggling", "-c", "US", "--since", "2025"],
         ["export", "--format", "jsonl", "-e", "Sb", "--since", "2025"],
         ["export", "--format", "csv", "-c", "US"],
+        ["export", "--format", "ics", "-e", "rare-earths"],
+        ["chart", "-e", "Ga", "--since", "2023"],
     ],
 )
 def test_index_and_yaml_give_the_same_answer_on_the_real_log(command: list[str]) -> None:
@@ -204,3 +206,37 @@ def test_the_index_answers_every_query_kind_on_the_real_log() -> None:
     assert cache.around(REAL, "2025-10-09-cn-mofcom-61-overseas-rare-earth-items", 4) is not None
     rows, _ = cache.search(REAL, Filters(), ["antimony"], None)
     assert len(rows) >= 10 and all(score > 0 for _, score in rows)
+
+
+def test_graph_queries_work_past_sqlites_variable_limit_in_chunks(tmp_path: Path) -> None:
+    """acting_on and neighbourhood query in chunks of 500 ids: 520 pairs span two chunks."""
+    from retracker.dataset import Dataset
+    from retracker.model import Event
+
+    events = []
+    for n in range(520):
+        measure = f"2025-01-01-cn-measure-{n}"
+        events.append(Event.model_validate(event_dict(id=measure, instrument_key=None)))
+        events.append(
+            Event.model_validate(
+                event_dict(
+                    id=f"2025-02-01-cn-suspension-{n}",
+                    date="2025-02-01",
+                    kind="suspension",
+                    instrument_key=None,
+                    relations=[{"type": "suspends", "target": measure}],
+                )
+            )
+        )
+    path = tmp_path / "index.sqlite"
+    cache._write(path, Dataset(None, events), "stamp")
+    index = cache.Index(sqlite3.connect(path), tmp_path)
+    try:
+        measures = {f"2025-01-01-cn-measure-{n}" for n in range(520)}
+        assert index.acting_on(measures) == {f"2025-02-01-cn-suspension-{n}" for n in range(520)}
+        assert index.neighbourhood("2025-01-01-cn-measure-7", 4) == {
+            "2025-01-01-cn-measure-7",
+            "2025-02-01-cn-suspension-7",
+        }
+    finally:
+        index.close()

@@ -68,6 +68,9 @@ CREATE INDEX relations_target ON relations(target_id);
 CREATE INDEX relations_event ON relations(event_id);
 """
 
+STATUS_RELATIONS = ("suspends", "extends", "revokes", "supersedes")
+"""The relations the status engine reads (see retracker.status)."""
+
 ROW_COLUMNS = ", ".join(
     f"events.{c}" for c in ("id", "date", "issuer", "kind", "title", "title_zh", "materials", "targets")
 )
@@ -278,18 +281,29 @@ class Index:
         return [_row(r, day) for r in self.con.execute(sql, join_params + params)]
 
     def acting_on(self, ids: Iterable[str]) -> set[str]:
-        """Ids of every event that acts on ``ids``, transitively (suspensions, their extensions)."""
+        """Ids of every event that acts on ``ids`` in a way that can change a status
+        (suspends, extends, revokes, supersedes), transitively: a suspension, its extensions
+        and revocations. ``amends``, ``responds-to`` and ``related`` change no status."""
+        kinds = ",".join(f"'{k}'" for k in STATUS_RELATIONS)
+        sql = f"SELECT event_id FROM relations WHERE type IN ({kinds}) AND target_id IN ({{marks}})"
         found: set[str] = set()
         frontier = set(ids)
         while frontier:
-            marks = ",".join("?" * len(frontier))
-            rows = self.con.execute(
-                f"SELECT event_id FROM relations WHERE target_id IN ({marks})", list(frontier)
-            )
-            new = {r[0] for r in rows} - found
-            found |= new
-            frontier = new
+            frontier = self._each_chunk(sql, frontier) - found
+            found |= frontier
         return found
+
+    def _each_chunk(self, sql: str, ids: set[str], repeat: int = 1) -> set[str]:
+        """The first column of ``sql`` run over ``ids`` 500 at a time (``{marks}`` in ``sql``
+        stands for one chunk's placeholders, ``repeat`` times): SQLite caps the variables
+        in one statement."""
+        wanted = sorted(ids)
+        out: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            rows = self.con.execute(sql.format(marks=_marks(chunk)), chunk * repeat)
+            out |= {r[0] for r in rows}
+        return out
 
     def upcoming(self, f: Any, start: dt.date, end: dt.date) -> list[tuple[Row, Any]]:
         """Status changes from ``start`` to ``end`` (inclusive) of the measures matching ``f``."""
@@ -344,16 +358,14 @@ class Index:
 
     def neighbourhood(self, event_id: str, depth: int) -> set[str]:
         """Ids within ``depth`` relation steps of ``event_id``, either direction (itself included)."""
+        sql = (
+            "SELECT target_id FROM relations WHERE event_id IN ({marks}) "
+            "UNION SELECT event_id FROM relations WHERE target_id IN ({marks})"
+        )
         found = {event_id}
         frontier = {event_id}
         for _ in range(depth):
-            marks = _marks(list(frontier))
-            rows = self.con.execute(
-                f"SELECT target_id FROM relations WHERE event_id IN ({marks}) "
-                f"UNION SELECT event_id FROM relations WHERE target_id IN ({marks})",
-                [*frontier, *frontier],
-            )
-            frontier = {r[0] for r in rows} - found
+            frontier = self._each_chunk(sql, frontier, repeat=2) - found
             if not frontier:
                 break
             found |= frontier
