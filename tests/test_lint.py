@@ -332,3 +332,48 @@ def test_github_escaping() -> None:
 def test_readme_lists_every_code() -> None:
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     assert codes_markdown() in readme
+
+
+# ---- --ignore and --quiet
+
+
+def _warning_and_error(log: LogBuilder) -> Path:
+    clean_log(log)
+    _no_title(log)  # RT307, a warning
+    log.add(id="2025-06-01-cn-bad-target", date="2025-06-01", instrument_key=None, targets=["XX"])  # an error
+    return log.root
+
+
+def test_ignoring_drops_warning_codes_only(log: LogBuilder) -> None:
+    from retracker.diagnostics import RetrackerError
+
+    result = lint_paths(data=_warning_and_error(log))
+    assert {d.code for d in result.warnings} == {"RT307"} and result.errors
+    kept = result.ignoring(["RT307"])
+    assert kept.warnings == [] and kept.errors == result.errors
+    with pytest.raises(RetrackerError, match="cannot be ignored"):
+        result.ignoring([result.errors[0].code])
+    with pytest.raises(RetrackerError, match="unknown lint code") as info:
+        result.ignoring(["RT3077"])
+    assert info.value.hint == "did you mean RT307?"
+
+
+def test_cli_ignore_and_quiet(log: LogBuilder) -> None:
+    from typer.testing import CliRunner
+
+    from retracker.cli import app
+
+    root = str(_warning_and_error(log))
+    runner = CliRunner()
+    full = runner.invoke(app, ["--data", root, "lint"])
+    assert full.exit_code == 1 and "RT307" in full.stdout
+    ignored = runner.invoke(app, ["--data", root, "lint", "--ignore", "RT307"])
+    assert ignored.exit_code == 1 and "RT307" not in ignored.stdout and "0 warning(s)" in ignored.stderr
+    quiet = runner.invoke(app, ["--data", root, "lint", "-q"])
+    assert "RT307" not in quiet.stdout and "RT104" in quiet.stdout
+    assert "1 warning(s) (not listed: --quiet)" in quiet.stderr
+    for bad in (["--ignore", "RT104"], ["--ignore", "RT999"]):
+        result = runner.invoke(app, ["--data", root, "lint", *bad])
+        assert result.exit_code == 2 and "Traceback" not in result.stderr
+    clean = lint_paths(data=root).ignoring(["RT307"])
+    assert clean.exit_code(strict=True) == 1  # the error remains

@@ -657,6 +657,13 @@ def lint(
         str, typer.Option("--format", "-f", metavar="FORMAT", help="text, json or github.")
     ] = "text",
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too.")] = False,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option("--ignore", metavar="CODE", help="Drop this warning code (repeatable), e.g. RT307."),
+    ] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="List errors only; warnings are still counted.")
+    ] = False,
 ) -> None:
     """Check event files: syntax, schema, vocabulary, dates, relations, sources.
 
@@ -667,7 +674,10 @@ def lint(
     \b
       retracker lint
       retracker lint data/events/2025 --format github
+      retracker lint --ignore RT307 --quiet
     """
+    from dataclasses import replace
+
     from .diagnostics import RetrackerError
     from .lint import lint_paths
     from .report import FORMATTERS
@@ -675,11 +685,16 @@ def lint(
     if output_format not in FORMATTERS:
         raise RetrackerError(f"unknown format '{output_format}'", hint="use " + ", ".join(FORMATTERS))
     result = lint_paths(paths or None, data=_state(ctx).get("data") if not paths else None)
-    out = FORMATTERS[output_format](result)
+    if ignore:
+        result = result.ignoring(ignore)
+    shown = replace(result, diagnostics=result.errors) if quiet else result
+    out = FORMATTERS[output_format](shown)
     if out:
         typer.echo(out)
+    hidden = " (not listed: --quiet)" if quiet and result.warnings else ""
     typer.echo(
-        f"{len(result.files)} file(s): {len(result.errors)} error(s), {len(result.warnings)} warning(s)",
+        f"{len(result.files)} file(s): {len(result.errors)} error(s), "
+        f"{len(result.warnings)} warning(s){hidden}",
         err=True,
     )
     raise typer.Exit(result.exit_code(strict))

@@ -7,10 +7,11 @@ the one place that documents every code (the README table is generated from it).
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import model
@@ -356,6 +357,25 @@ class LintResult:
         if self.errors or (strict and self.warnings):
             return 1
         return 0
+
+    def ignoring(self, codes: Iterable[str]) -> LintResult:
+        """The result without the findings of these warning codes (``lint --ignore``).
+
+        Only warnings can be ignored: a file with an error is not loaded, so hiding the
+        error would hide a lost event. An unknown or error code raises RetrackerError.
+        """
+        drop = set(codes)
+        for code in sorted(drop):
+            check_code = REGISTRY.get(code)
+            if check_code is None:
+                close = difflib.get_close_matches(code, REGISTRY, n=1)
+                hint = f"did you mean {close[0]}?" if close else "`retracker lint --help` lists the codes"
+                raise RetrackerError(f"unknown lint code '{code}'", hint=hint)
+            if check_code.severity == "error":
+                raise RetrackerError(
+                    f"{code} is an error and cannot be ignored", hint="only warnings can be ignored"
+                )
+        return replace(self, diagnostics=[d for d in self.diagnostics if d.code not in drop])
 
 
 def run_checks(ds: Dataset, select: Iterable[str] | None = None) -> list[Diagnostic]:
