@@ -209,22 +209,16 @@ def _version_details() -> str:
     return f"python {platform.python_version()}; {libs}; YAML loader: {LOADER_NAME}"
 
 
-def _dataset(ctx: typer.Context, f=None, ids: tuple[str, ...] = ()):
-    """The log: from the index when a filter narrows the query, else from the YAML."""
-    from .dataset import resolve_data_dir
+def _dataset(ctx: typer.Context, f):
+    """The events matching ``f`` and those acting on them: from the index, else the YAML."""
+    from . import cache
 
-    root = resolve_data_dir(_state(ctx).get("data"))
-    if not _state(ctx).get("no_cache") and (f is not None or ids):
-        from .cache import query_dataset
+    return _answer(ctx, lambda root: _with_meta(cache.query_dataset(root, f)), lambda ds: ds)[0]
 
-        ds = query_dataset(root, f, ids=ids)
-        if ds is not None:
-            return ds
-    from .dataset import load_dataset
 
-    ds = load_dataset(root)
-    _read_warning(ds)
-    return ds
+def _with_meta(ds):
+    """A Dataset from the index in the shape _answer takes, or None."""
+    return (ds, ds.meta) if ds is not None else None
 
 
 def _listing(ctx: typer.Context, f, day=None, *, with_json: bool = False, **options):
@@ -272,8 +266,6 @@ def _print(renderable: Any) -> None:
 
     console = make_console()
     if isinstance(renderable, grid.Grid) and len(renderable.rows) > grid.STREAM_ROWS:
-        import sys
-
         renderable.stream(sys.stdout.write, console.width)
         return
     console.print(renderable)
@@ -410,17 +402,13 @@ def _with_status(event, status) -> dict[str, Any]:
 
 
 def _show_one(ctx, event_id: str, day, as_json: bool) -> None:
+    from . import cache
     from .render import TREE_DEPTH
     from .status import StatusEngine
 
-    ds = None
-    if not _state(ctx).get("no_cache"):
-        from .cache import around
-        from .dataset import resolve_data_dir
-
-        ds = around(resolve_data_dir(_state(ctx).get("data")), event_id, TREE_DEPTH)
-    if ds is None:
-        ds = _dataset(ctx, _filters(None, None, None, None))
+    # Only the events within the relation tree's reach; an unknown id loads the whole log,
+    # so that the "did you mean" sees every id.
+    ds, _ = _answer(ctx, lambda root: _with_meta(cache.around(root, event_id, TREE_DEPTH)), lambda ds: ds)
     engine = StatusEngine(ds)
     event = ds.get(event_id)
     if as_json:
