@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from . import __version__
+from .status import Change, Status, StatusEngine
 
 FORMAT = 6
 ENV_NO_CACHE = "RETRACKER_NO_CACHE"
@@ -141,7 +142,6 @@ def build(root: Path, stamp: str) -> Path | None:
 
 
 def _write(path: Path, ds: Any, stamp: str) -> None:
-    from .status import StatusEngine
 
     con = sqlite3.connect(path)
     try:
@@ -240,7 +240,7 @@ class Index:
         self.con.close()
 
     def select(self, f: Any) -> list[str]:
-        """Ids of events that match the filters (withdrawn ones too: callers decide)."""
+        """Ids of events that match the filters."""
         clauses, params = _where(f)
         return [r[0] for r in self.con.execute(f"SELECT id FROM events WHERE {clauses}", params)]
 
@@ -260,8 +260,6 @@ class Index:
         ``targets`` keeps measures whose targets include one of the codes or ALL.
         """
         clauses, params = _where(f)
-        if not f.include_withdrawn:
-            clauses += " AND withdrawn = 0"
         if measures_only:
             clauses += " AND is_measure = 1"
         codes = [*targets, "ALL"] if targets else []
@@ -307,13 +305,12 @@ class Index:
 
     def upcoming(self, f: Any, start: dt.date, end: dt.date) -> list[tuple[Row, Any]]:
         """Status changes from ``start`` to ``end`` (inclusive) of the measures matching ``f``."""
-        from .status import Change
 
         clauses, params = _where(f)
         sql = (
             f"SELECT {ROW_COLUMNS}, NULL, c.day, c.change, c.before, c.after, c.because "
             f"FROM changes c JOIN events ON id = c.event_id "
-            f"WHERE c.day >= ? AND c.day <= ? AND withdrawn = 0 AND {clauses} ORDER BY c.day, c.event_id"
+            f"WHERE c.day >= ? AND c.day <= ? AND {clauses} ORDER BY c.day, c.event_id"
         )
         out = []
         for r in self.con.execute(sql, [start.isoformat(), end.isoformat(), *params]):
@@ -336,8 +333,6 @@ class Index:
         if not terms:
             return []
         clauses, params = _where(f)
-        if not f.include_withdrawn:
-            clauses += " AND withdrawn = 0"
         scores, score_params = [], []
         for term in terms:
             parts = [
@@ -416,7 +411,6 @@ def _row(r: tuple[Any, ...], day: dt.date | None) -> tuple[Row, Any]:
     row = Row(r[0], dt.date.fromisoformat(r[1]), r[2], r[3], r[4], r[5], r[6].split(), r[7].split(), r[8])
     if day is None or r[9] is None:
         return row, None
-    from .status import Status
 
     status = Status(
         r[0],
@@ -436,8 +430,10 @@ def _marks(values: list[Any]) -> str:
 
 
 def _where(f: Any) -> tuple[str, list[Any]]:
-    """A WHERE clause (and its parameters) for the filters; withdrawn events are not excluded."""
+    """A WHERE clause (and its parameters) for the filters, as :func:`retracker.query.matches`."""
     clauses, params = ["1"], []
+    if not f.include_withdrawn:
+        clauses.append("withdrawn = 0")
     if f.kinds:
         clauses.append(f"kind IN ({_marks(f.kinds)})")
         params += f.kinds
