@@ -155,16 +155,21 @@ def json_text(events: Sequence[Event], ds: Dataset | None = None) -> str:
 
 def json_chunks(events: Iterable[Any], batch: int = 500) -> Iterator[str]:
     """:func:`json_text`, a batch of events at a time (anything with ``id`` and ``to_json()``)."""
-    items: list[str] = []
+    return array_chunks((_json_dumps(e.to_json(), e.id, indent=2) for e in events), batch)
+
+
+def array_chunks(items: Iterable[str], batch: int = 500) -> Iterator[str]:
+    """A JSON array of items already dumped with ``indent=2``, written as ``json.dumps`` of
+    the whole list would write it, a batch of items at a time."""
+    texts: list[str] = []
     first = True
-    for e in events:
-        item = "  " + _json_dumps(e.to_json(), e.id, indent=2).replace("\n", "\n  ")
-        items.append(("[\n" if first else ",\n") + item)
+    for item in items:
+        texts.append(("[\n  " if first else ",\n  ") + item.replace("\n", "\n  "))
         first = False
-        if len(items) >= batch:
-            yield "".join(items)
-            items.clear()
-    yield "".join(items) + "\n]\n" if not first else "[]\n"
+        if len(texts) >= batch:
+            yield "".join(texts)
+            texts.clear()
+    yield "".join(texts) + "\n]\n" if not first else "[]\n"
 
 
 def jsonl_text(events: Sequence[Event], ds: Dataset | None = None) -> str:

@@ -43,19 +43,9 @@ def json_array_chunks(items: Iterable[Any], batch: int = 500) -> Iterator[str]:
 
     A listing of 20,000 events never holds every parsed event (or the whole text) at once.
     """
-    batch_text: list[str] = []
-    first = True
-    for item in items:
-        text = "  " + dump_json(item).replace("\n", "\n  ")
-        batch_text.append(("[\n" if first else ",\n") + text)
-        first = False
-        if len(batch_text) >= batch:
-            yield "".join(batch_text)
-            batch_text.clear()
-    if first:
-        yield "[]\n"
-        return
-    yield "".join(batch_text) + "\n]\n"
+    from .export import array_chunks
+
+    return array_chunks((dump_json(item) for item in items), batch)
 
 
 def title_of(event: Listed, lang: str = "en") -> str:
