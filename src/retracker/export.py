@@ -45,6 +45,7 @@ from urllib.parse import quote
 from . import __version__, vocab
 from .atomic import atomic_path, atomic_write, atomic_writer
 from .diagnostics import RetrackerError
+from .jsonout import array_chunks
 from .model import Event
 
 if TYPE_CHECKING:
@@ -156,20 +157,6 @@ def json_text(events: Sequence[Event], ds: Dataset | None = None) -> str:
 def json_chunks(events: Iterable[Any], batch: int = 500) -> Iterator[str]:
     """:func:`json_text`, a batch of events at a time (anything with ``id`` and ``to_json()``)."""
     return array_chunks((_json_dumps(e.to_json(), e.id, indent=2) for e in events), batch)
-
-
-def array_chunks(items: Iterable[str], batch: int = 500) -> Iterator[str]:
-    """A JSON array of items already dumped with ``indent=2``, written as ``json.dumps`` of
-    the whole list would write it, a batch of items at a time."""
-    texts: list[str] = []
-    first = True
-    for item in items:
-        texts.append(("[\n  " if first else ",\n  ") + item.replace("\n", "\n  "))
-        first = False
-        if len(texts) >= batch:
-            yield "".join(texts)
-            texts.clear()
-    yield "".join(texts) + "\n]\n" if not first else "[]\n"
 
 
 def jsonl_text(events: Sequence[Event], ds: Dataset | None = None) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Union
 
@@ -16,6 +15,7 @@ from rich.tree import Tree
 from . import model, vocab
 from .dataset import Dataset
 from .grid import Column, Grid, Styled
+from .jsonout import array_chunks, dump_json
 from .status import Change, Status, StatusEngine
 
 if TYPE_CHECKING:
@@ -34,17 +34,11 @@ STATUS_STYLE = {
 }
 
 
-def dump_json(payload: Any) -> str:
-    return json.dumps(payload, ensure_ascii=False, indent=2)
-
-
 def json_array_chunks(items: Iterable[Any], batch: int = 500) -> Iterator[str]:
     """``dump_json(list(items))``, character for character, a batch of items at a time.
 
     A listing of 20,000 events never holds every parsed event (or the whole text) at once.
     """
-    from .export import array_chunks
-
     return array_chunks((dump_json(item) for item in items), batch)
 
 
