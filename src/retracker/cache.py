@@ -483,7 +483,7 @@ def open_index(root: Path, stamp: str) -> Index | None:
         return None
 
 
-def query_dataset(root: Path, f: Any, *, with_actors: bool = True):
+def query_dataset(root: Path, f: Any):
     """The events matching ``f`` (and those acting on them) as a Dataset, from the index.
 
     Returns None when the index cannot be used (disabled, unreadable log); the caller then
@@ -492,8 +492,7 @@ def query_dataset(root: Path, f: Any, *, with_actors: bool = True):
 
     def ask(index: Index):
         chosen = set(index.select(f))
-        if with_actors:
-            chosen |= index.acting_on(chosen)
+        chosen |= index.acting_on(chosen)
         return _dataset_of(index, chosen)
 
     return _with_index(root, ask)

@@ -89,7 +89,8 @@ class Grid:
         """Write the table as plain lines, wrapped to fit ``width`` columns of the terminal."""
         rows = [tuple(_plain(c) for c in row) for row in self.rows]
         widths = self.widths(rows, width)
-        write("\n" + _line([c.header for c in self.columns], widths) + "\n")
+        header = GAP.join(_pad(c.header, w) for c, w in zip(self.columns, widths, strict=True))
+        write(f"\n {header}".rstrip() + "\n")
         write(" " + "─" * (sum(widths) + len(GAP) * (len(widths) - 1)) + "\n")
         blanks = [" " * w for w in widths]
         out: list[str] = []
@@ -156,18 +157,12 @@ def _column(text: str, width: int, blank: str) -> list[str]:
         return [blank]
     if len(text) <= width and text.isascii() and "\n" not in text:
         return [text.ljust(width)]  # most cells: one short line
-    return [
-        line.ljust(width) if line.isascii() else line + " " * (width - cell_len(line))
-        for line in _wrap(text, width)
-    ]
+    return [_pad(line, width) for line in _wrap(text, width)]
 
 
-def _line(cells: Sequence[str], widths: Sequence[int]) -> str:
-    padded = [
-        text.ljust(w) if text.isascii() else text + " " * (w - cell_len(text))
-        for text, w in zip(cells, widths, strict=True)
-    ]
-    return (" " + GAP.join(padded)).rstrip()
+def _pad(line: str, width: int) -> str:
+    """One line padded with spaces to ``width`` cells (CJK characters count two)."""
+    return line.ljust(width) if line.isascii() else line + " " * (width - cell_len(line))
 
 
 def _wrap(text: str, width: int) -> list[str]:
