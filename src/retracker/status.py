@@ -32,8 +32,6 @@ if TYPE_CHECKING:  # the index builds Status objects without loading the models
 STATUSES = ("in-force", "suspended-in-part", "suspended", "announced", "expired", "revoked")
 """Every status, in the order that binds first (what applies today comes first)."""
 
-ONE_DAY = dt.timedelta(days=1)
-
 
 @dataclass(frozen=True)
 class Window:
@@ -114,6 +112,7 @@ class StatusEngine:
             for rel in event.relations:
                 if rel.target_id in ds.by_id and rel.target_id != event.id:
                     self._acts[rel.target_id].append((rel, event))
+        self._spans: dict[str, list[Status]] = {}
 
     # -------------------------------------------------------------- building blocks
 
@@ -211,7 +210,9 @@ class StatusEngine:
         m = self.ds.by_id.get(event_id)
         if m is None or not m.is_measure or m.withdrawn is not None:
             return None
-        for span in self.spans(m):
+        if m.id not in self._spans:  # a chart asks for every day of a measure's row
+            self._spans[m.id] = self.spans(m)
+        for span in self._spans[m.id]:
             if span.since <= on and (span.until is None or on < span.until):
                 return replace(span, on=on)
         return None
