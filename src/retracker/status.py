@@ -210,9 +210,7 @@ class StatusEngine:
         m = self.ds.by_id.get(event_id)
         if m is None or not m.is_measure or m.withdrawn is not None:
             return None
-        if m.id not in self._spans:  # a chart asks for every day of a measure's row
-            self._spans[m.id] = self.spans(m)
-        for span in self._spans[m.id]:
+        for span in self.spans(m):
             if span.since <= on and (span.until is None or on < span.until):
                 return replace(span, on=on)
         return None
@@ -224,6 +222,11 @@ class StatusEngine:
         span's ``on`` is its ``since``; for any day in a span, the status is that span's.
         The index stores these, so a query on any date is a lookup.
         """
+        if m.id not in self._spans:  # computed once: a chart asks for every day of a row
+            self._spans[m.id] = self._compute_spans(m)
+        return self._spans[m.id]
+
+    def _compute_spans(self, m: model.Event) -> list[Status]:
         points = self.change_points(m)
         runs: list[tuple[dt.date, _State]] = []
         for p in points:
