@@ -1,0 +1,47 @@
+"""Status histories of the shipped log, pinned where an audit found the structure wrong.
+
+Each test states, from the sources cited in the event files, what a measure's status was on
+given days; if a relation, an `ends` or a part is lost in an edit, the answer changes here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from retracker import load_dataset
+from retracker.status import StatusEngine
+
+REPO = Path(__file__).resolve().parent.parent
+
+NO21 = "2025-04-04-cn-mofcom-21-export-control-list-16-us-entities"
+NO22 = "2025-04-09-cn-mofcom-22-export-control-list-12-us-entities"
+GENEVA_PAUSE = "2025-05-14-cn-mofcom-suspends-export-control-list-us-entities"
+AUGUST_STEP = "2025-08-12-cn-mofcom-export-control-list-us-entities-extension"
+
+
+@pytest.fixture(scope="module")
+def engine() -> StatusEngine:
+    return StatusEngine(load_dataset(REPO / "data"))
+
+
+def _on(engine: StatusEngine, event_id: str, day: str) -> tuple[str, tuple[str, ...]]:
+    s = engine.status(event_id, dt.date.fromisoformat(day))
+    assert s is not None, (event_id, day)
+    return s.status, s.because
+
+
+def test_august_2025_step_split_the_two_april_lists(engine: StatusEngine) -> None:
+    """12 Aug 2025: suspension continued for No. 21's 16 entities, No. 22's 12 released outright."""
+    assert _on(engine, NO21, "2025-05-14") == ("suspended", (GENEVA_PAUSE,))
+    assert _on(engine, NO22, "2025-08-11") == ("suspended", (GENEVA_PAUSE,))
+    assert _on(engine, NO21, "2025-08-12") == ("suspended", (AUGUST_STEP,))
+    assert _on(engine, NO21, "2025-11-09") == ("suspended", (AUGUST_STEP,))
+    assert _on(engine, NO22, "2025-08-12") == ("revoked", (AUGUST_STEP,))
+    assert _on(engine, NO22, "2026-06-30") == ("revoked", (AUGUST_STEP,))
+    step = engine.ds.by_id[AUGUST_STEP]
+    assert {p.id for p in step.parts} == {"no21-continued", "no22-ended"}
+    acts = {(r.type, r.target) for r in step.relations}
+    assert {("suspends", NO21), ("revokes", NO22)} <= acts
