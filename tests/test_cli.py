@@ -160,7 +160,7 @@ def test_usage_errors_exit_2(data: Path) -> None:
     assert "unknown material 'Dyy' (did you mean Dy?)" in bad.stderr
     assert run(data, "timeline", "--kind", "embargo").exit_code == 2
     assert run(data, "timeline", "--since", "someday").exit_code == 2
-    missing = run(data, "show", "2024-08-15-cn-mofcom-gacc-33-antimon")
+    missing = run(data, "show", "2024-08-15-cn-mofcom-gacc-33-antimomy")
     assert missing.exit_code == 2
     assert f"did you mean {SB}" in missing.stderr
     assert runner.invoke(app, ["--data", "/nonexistent", "timeline"]).exit_code == 2

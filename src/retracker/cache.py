@@ -366,6 +366,13 @@ class Index:
             found |= frontier
         return found
 
+    def entries(self) -> list[Any]:
+        """Every event's :class:`retracker.handles.Entry` (id, instrument key, withdrawn)."""
+        from .handles import Entry
+
+        sql = "SELECT id, json_extract(json, '$.instrument_key'), withdrawn FROM events"
+        return [Entry(r[0], r[1], bool(r[2])) for r in self.con.execute(sql)]
+
     def has(self, event_id: str) -> bool:
         return self.con.execute("SELECT 1 FROM events WHERE id = ?", (event_id,)).fetchone() is not None
 
@@ -511,6 +518,23 @@ def around(root: Path, event_id: str, depth: int):
         if not index.has(event_id):
             return None
         return _dataset_of(index, index.neighbourhood(event_id, depth))
+
+    return _with_index(root, ask)
+
+
+def resolve_around(root: Path, term: str, depth: int):
+    """``(resolved, Dataset of its neighbourhood)`` for ``show TERM``, from the index.
+
+    ``term`` is what :func:`retracker.handles.resolve` reads (an id, a prefix, a key ...);
+    an exact id is looked up directly. None when the index cannot be used.
+    """
+    from .handles import Resolved, parse_term, resolve
+
+    def ask(index: Index):
+        what, part = parse_term(term)
+        exact = index.has(what.casefold())
+        found = Resolved(what.casefold(), part) if exact else resolve(term, index.entries())
+        return found, _dataset_of(index, index.neighbourhood(found.id, depth))
 
     return _with_index(root, ask)
 

@@ -92,13 +92,16 @@ def _complete_kind(incomplete: str) -> list[str]:
 
 
 def _complete_id(incomplete: str) -> list[str]:
+    """Ids and instrument keys that start with what was typed, in any case."""
     try:
         from .dataset import load_dataset
 
-        ids = load_dataset(os.environ.get("RETRACKER_DATA")).by_id
+        events = load_dataset(os.environ.get("RETRACKER_DATA")).live
     except Exception:
         return []
-    return [i for i in ids if i.startswith(incomplete)]
+    low = incomplete.casefold()
+    names = [e.id for e in events] + [e.instrument_key for e in events if e.instrument_key]
+    return sorted(n for n in names if n.casefold().startswith(low))
 
 
 Element = Annotated[
@@ -359,7 +362,13 @@ def timeline(
 def show(
     ctx: typer.Context,
     event_id: Annotated[
-        str | None, typer.Argument(metavar="[ID]", help="An event id.", autocompletion=_complete_id)
+        str | None,
+        typer.Argument(
+            metavar="[ID]",
+            help="An id, a unique id prefix, an instrument key (CN-MOFCOM-2024-46, 'MOFCOM 46/2024'), "
+            "ID#part or an event file.",
+            autocompletion=_complete_id,
+        ),
     ] = None,
     element: Element = None,
     country: Country = None,
@@ -401,26 +410,51 @@ def _with_status(event, status) -> dict[str, Any]:
     return payload
 
 
-def _show_one(ctx, event_id: str, day, as_json: bool) -> None:
+def _show_one(ctx, term: str, day, as_json: bool) -> None:
     from . import cache
+    from .handles import entries_of, resolve
     from .render import TREE_DEPTH
     from .status import StatusEngine
 
-    # Only the events within the relation tree's reach; an unknown id loads the whole log,
-    # so that the "did you mean" sees every id.
-    ds, _ = _answer(ctx, lambda root: _with_meta(cache.around(root, event_id, TREE_DEPTH)), lambda ds: ds)
+    # Only the events within the relation tree's reach; a term the index cannot resolve
+    # loads the whole log, so that the "did you mean" sees every id.
+    (found, ds), _ = _answer(
+        ctx,
+        lambda root: _with_meta_of(cache.resolve_around(root, term, TREE_DEPTH)),
+        lambda ds: (resolve(term, entries_of(ds.events)), ds),
+    )
     engine = StatusEngine(ds)
-    event = ds.get(event_id)
+    event = ds.get(found.id)
+    part = _part_of(event, found.part)
     if as_json:
         payload = _with_status(event, engine.status(event.id, day))
         payload["acted_on_by"] = [
             {"type": r.type, "by": e.id, "part": r.target_part} for r, e in ds.acted_on_by(event.id)
         ]
+        if part:
+            payload["selected_part"] = part
         _print_json(payload)
         return
     from .render import event_view
 
-    _print(event_view(ds, event, engine, day, _lang(ctx)))
+    _print(event_view(ds, event, engine, day, _lang(ctx), part=part))
+
+
+def _with_meta_of(found):
+    """``((resolved, dataset), meta)`` from the index's answer, in the shape _answer takes."""
+    return (found, found[1].meta) if found is not None else None
+
+
+def _part_of(event, part: str | None) -> str | None:
+    """The part ``ID#part`` names, checked against the event's parts."""
+    if part is None:
+        return None
+    if event.part(part) is None:
+        from .diagnostics import RetrackerError
+
+        have = ", ".join(p.id for p in event.parts) or "none"
+        raise RetrackerError(f"{event.id} has no part '{part}'", hint=f"its parts: {have}")
+    return part
 
 
 @app.command()

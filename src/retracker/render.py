@@ -129,13 +129,24 @@ def element_view(pairs: Sequence[tuple[Listed, Status | None]], lang: str = "en"
     return table
 
 
-def event_view(ds: Dataset, event: model.Event, engine: StatusEngine, on: dt.date, lang: str = "en") -> Group:
-    """`show ID`: every field, sources as links, relations both ways, the relation tree."""
+def event_view(
+    ds: Dataset,
+    event: model.Event,
+    engine: StatusEngine,
+    on: dt.date,
+    lang: str = "en",
+    part: str | None = None,
+) -> Group:
+    """`show ID`: every field, sources as links, relations both ways, the relation tree.
+
+    ``part`` (from ``show ID#part``) is marked with an arrow and bold."""
     fields = Table.grid(padding=(0, 2))
     fields.add_column(style="bold", no_wrap=True)
     fields.add_column(overflow="fold")
     st = engine.status(event.id, on)
     for label, value in _event_rows(event, st, lang):
+        if part is not None and label == f"part {part}":
+            label, value = f"▶ {label}", Text(value.plain, style="bold")
         fields.add_row(label, value)
     parts: list[RenderableType] = [
         Text(title_of(event, lang), style="bold"),
