@@ -152,3 +152,14 @@ def test_show_ambiguous_and_vocabulary(data: Path, cache: list[str]) -> None:
     material = runner.invoke(app, [*cache, "--data", str(data), "show", "antimony"])
     assert material.exit_code == 2
     assert "antimony is a material: retracker show -e antimony" in material.stderr
+
+
+def test_index_entries_match_the_yaml(data: Path) -> None:
+    from retracker import cache, load_dataset
+    from retracker.handles import entries_of
+
+    found = cache.entries(data)
+    assert found is not None
+    assert sorted(found[0], key=lambda e: e.id) == sorted(
+        entries_of(load_dataset(data).events), key=lambda e: e.id
+    )

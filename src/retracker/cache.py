@@ -522,6 +522,12 @@ def around(root: Path, event_id: str, depth: int):
     return _with_index(root, ask)
 
 
+def entries(root: Path):
+    """``(every event's handles.Entry, dataset meta)`` from the index, or None when it cannot
+    be used: what :func:`retracker.handles.handles` needs to name the rows of a listing."""
+    return _with_index(root, lambda index: (index.entries(), index.meta))
+
+
 def resolve_around(root: Path, term: str, depth: int):
     """``(resolved, Dataset of its neighbourhood)`` for ``show TERM``, from the index.
 
