@@ -16,6 +16,7 @@ import retracker
 from retracker import export as ex
 from retracker.dataset import Dataset, load_dataset
 from retracker.diagnostics import RetrackerError
+from retracker.export import sqlite_format
 from retracker.model import Event
 
 from .conftest import LogBuilder, event_dict
@@ -384,7 +385,7 @@ def test_sqlite_failing_half_way_keeps_previous_file(
 ) -> None:
     db = outdir / "events.sqlite"
     db.write_bytes(b"previous database")
-    real_fill = ex._fill_children
+    real_fill = sqlite_format._fill_children
     seen: list[str] = []
 
     def failing_fill(con: sqlite3.Connection, event: Event) -> None:
@@ -393,7 +394,7 @@ def test_sqlite_failing_half_way_keeps_previous_file(
             raise RuntimeError("disk gone half-way")
         real_fill(con, event)
 
-    monkeypatch.setattr(ex, "_fill_children", failing_fill)
+    monkeypatch.setattr(sqlite_format, "_fill_children", failing_fill)
     with pytest.raises(RuntimeError, match="half-way"):
         ex.export(small.events, "sqlite", db, ds=small)
     assert db.read_bytes() == b"previous database"

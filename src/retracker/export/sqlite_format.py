@@ -1,0 +1,202 @@
+"""SQLite: normalised tables (and FTS5 where available), for Datasette and SQL."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import sqlite3
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .. import __version__, vocab
+from ..atomic import atomic_path
+from ..diagnostics import RetrackerError
+from ..model import Event
+from .common import json_dumps, sort_events
+
+if TYPE_CHECKING:
+    from ..dataset import Dataset
+
+SQLITE_SCHEMA_VERSION = 1
+"""``PRAGMA user_version`` of the SQLite export; bumped when :data:`SCHEMA_SQL` changes."""
+
+
+SCHEMA_SQL = """\
+-- One row per event; `json` holds the event's full public JSON shape (Event.to_json()).
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE events (
+    id TEXT PRIMARY KEY,
+    date TEXT NOT NULL,                 -- YYYY-MM-DD, as every date column
+    kind TEXT NOT NULL,
+    issuer TEXT NOT NULL,
+    authority TEXT,
+    instrument TEXT,
+    instrument_key TEXT,
+    title TEXT NOT NULL,
+    title_zh TEXT,
+    summary TEXT NOT NULL,
+    effective TEXT,
+    ends TEXT,
+    verification TEXT NOT NULL,
+    withdrawn TEXT,                     -- date the record was withdrawn, NULL while live
+    withdrawn_reason TEXT,
+    json TEXT NOT NULL
+);
+-- Material keys as written on the event (Dy, graphite, rare-earths).
+CREATE TABLE materials (event_id TEXT NOT NULL REFERENCES events(id), material TEXT NOT NULL);
+-- What each material key stands for: a group covers its members and itself, any other key
+-- itself. Join twice to match as `retracker show --element` does (groups both ways).
+CREATE TABLE material_covers (key TEXT NOT NULL, member TEXT NOT NULL, PRIMARY KEY (key, member));
+CREATE TABLE targets (event_id TEXT NOT NULL REFERENCES events(id), country TEXT NOT NULL);
+CREATE TABLE tags (event_id TEXT NOT NULL REFERENCES events(id), tag TEXT NOT NULL);
+CREATE TABLE sources (
+    event_id TEXT NOT NULL REFERENCES events(id),
+    position INTEGER NOT NULL,          -- 0-based order in the event file
+    url TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    publisher TEXT NOT NULL,
+    title TEXT,
+    date TEXT,
+    lang TEXT NOT NULL,
+    is_primary INTEGER NOT NULL,        -- 0 or 1
+    quote TEXT
+);
+CREATE TABLE relations (
+    event_id TEXT NOT NULL REFERENCES events(id),  -- the acting event
+    type TEXT NOT NULL,
+    target_id TEXT NOT NULL,
+    target_part TEXT,                   -- NULL when the relation acts on the whole event
+    note TEXT
+);
+CREATE TABLE parts (
+    event_id TEXT NOT NULL REFERENCES events(id),
+    part_id TEXT NOT NULL,
+    effective TEXT NOT NULL,
+    note TEXT
+);
+CREATE TABLE figures (
+    event_id TEXT NOT NULL REFERENCES events(id),
+    position INTEGER NOT NULL,
+    metric TEXT NOT NULL,
+    value REAL,
+    unit TEXT NOT NULL,
+    period TEXT,
+    note TEXT
+);
+CREATE INDEX events_kind ON events(kind);
+CREATE INDEX events_date ON events(date);
+CREATE INDEX materials_material ON materials(material);
+CREATE INDEX materials_event ON materials(event_id);
+CREATE INDEX targets_country ON targets(country);
+CREATE INDEX targets_event ON targets(event_id);
+CREATE INDEX sources_event ON sources(event_id);
+CREATE INDEX relations_event ON relations(event_id);
+CREATE INDEX relations_target ON relations(target_id);
+CREATE INDEX parts_event ON parts(event_id);
+"""
+"""The normalised tables of the SQLite export (the FTS5 table is added when available)."""
+
+FTS_SQL = """\
+CREATE VIRTUAL TABLE events_fts USING fts5(
+    id UNINDEXED, title, title_zh, summary, instrument, tags, source_titles
+);
+"""
+"""Full-text index over the events (``SELECT id FROM events_fts WHERE events_fts MATCH 'x'``).
+The default tokenizer splits on spaces and punctuation: Chinese text is one token per run,
+so search ``title_zh`` with ``LIKE`` instead."""
+
+
+def write_sqlite(events: Iterable[Event], path: Path, *, ds: Dataset | None = None) -> None:
+    """Write the events to a new SQLite database at ``path``, atomically.
+
+    The database is built in a temporary file beside ``path`` and renamed over it once
+    complete; ``ds`` (optional) adds its coverage date to the ``meta`` table.
+    """
+    ordered = sort_events(events)
+    with atomic_path(path) as temp, contextlib.closing(sqlite3.connect(temp)) as con:
+        con.execute("PRAGMA journal_mode = OFF")
+        con.execute("PRAGMA synchronous = OFF")
+        con.executescript(SCHEMA_SQL)
+        fts = _create_fts(con)
+        with con:
+            _fill(con, ordered, fts=fts)
+            _write_meta(con, ds, fts=fts)
+        con.execute(f"PRAGMA user_version = {SQLITE_SCHEMA_VERSION}")
+
+
+def _create_fts(con: sqlite3.Connection) -> bool:
+    try:
+        con.executescript(FTS_SQL)
+    except sqlite3.OperationalError:
+        return False
+    return True
+
+
+def _write_meta(con: sqlite3.Connection, ds: Dataset | None, *, fts: bool) -> None:
+    meta = {
+        "schema_version": str(SQLITE_SCHEMA_VERSION),
+        "generator": f"retracker {__version__}",
+        "fts": "fts5" if fts else "none",
+    }
+    if ds is not None and ds.coverage is not None:
+        meta["coverage"] = ds.coverage.isoformat()
+    con.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
+    covers = sorted((key, member) for key in vocab.MATERIALS for member in vocab.covers(key))
+    con.executemany("INSERT INTO material_covers VALUES (?, ?)", covers)
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _fill(con: sqlite3.Connection, events: Sequence[Event], *, fts: bool) -> None:
+    for event in events:
+        try:
+            con.execute("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", _event_row(event))
+        except sqlite3.IntegrityError:
+            raise RetrackerError(
+                f"two events have the id '{event.id}'", hint="`retracker lint` shows both files"
+            ) from None
+        _fill_children(con, event)
+        if fts:
+            con.execute("INSERT INTO events_fts VALUES (?,?,?,?,?,?,?)", _fts_row(event))
+
+
+def _event_row(e: Event) -> tuple[Any, ...]:
+    w = e.withdrawn
+    return (
+        e.id, _iso(e.date), e.kind, e.issuer, e.authority, e.instrument, e.instrument_key,
+        e.title, e.title_zh, e.summary, _iso(e.effective), _iso(e.ends), e.verification,
+        _iso(w.date) if w else None, w.reason if w else None,
+        json_dumps(e.to_json(), e.id, separators=(",", ":")),
+    )  # fmt: skip
+
+
+def _fill_children(con: sqlite3.Connection, e: Event) -> None:
+    con.executemany("INSERT INTO materials VALUES (?, ?)", [(e.id, m) for m in e.materials])
+    con.executemany("INSERT INTO targets VALUES (?, ?)", [(e.id, c) for c in e.targets])
+    con.executemany("INSERT INTO tags VALUES (?, ?)", [(e.id, t) for t in e.tags])
+    con.executemany(
+        "INSERT INTO sources VALUES (?,?,?,?,?,?,?,?,?,?)",
+        [
+            (e.id, n, s.url, s.kind, s.publisher, s.title, _iso(s.date), s.lang, int(s.primary), s.quote)
+            for n, s in enumerate(e.sources)
+        ],
+    )
+    con.executemany(
+        "INSERT INTO relations VALUES (?,?,?,?,?)",
+        [(e.id, r.type, r.target_id, r.target_part, r.note) for r in e.relations],
+    )
+    con.executemany(
+        "INSERT INTO parts VALUES (?,?,?,?)", [(e.id, p.id, _iso(p.effective), p.note) for p in e.parts]
+    )
+    con.executemany(
+        "INSERT INTO figures VALUES (?,?,?,?,?,?,?)",
+        [(e.id, n, f.metric, f.value, f.unit, f.period, f.note) for n, f in enumerate(e.figures)],
+    )
+
+
+def _fts_row(e: Event) -> tuple[Any, ...]:
+    source_titles = "\n".join(s.title for s in e.sources if s.title)
+    return (e.id, e.title, e.title_zh, e.summary, e.instrument, " ".join(e.tags), source_titles)
