@@ -183,8 +183,22 @@ def test_empty_exports() -> None:
     assert ex.read_csv(ex.export([], "csv", None, ds=empty) or "") == []
 
 
-def test_non_finite_figure_is_a_user_error() -> None:
-    bad = Event.model_validate(event_dict(figures=[{"metric": "x", "value": float("nan"), "unit": "t"}]))
+def test_non_finite_figure_is_refused_by_the_model() -> None:
+    """NaN and infinities are not JSON: the model refuses them, so no output can carry them."""
+    for value in (float("nan"), float("inf"), float("-inf")):
+        with pytest.raises(ValueError, match="finite"):
+            Event.model_validate(event_dict(figures=[{"metric": "x", "value": value, "unit": "t"}]))
+
+
+def nan_figure_event(**overrides: Any) -> Event:
+    """An event carrying NaN, built past the model's check (as a library caller could)."""
+    event = Event.model_validate(event_dict(figures=[{"metric": "x", "value": 1, "unit": "t"}], **overrides))
+    figure = event.figures[0].model_copy(update={"value": float("nan")})
+    return event.model_copy(update={"figures": [figure]})
+
+
+def test_non_finite_figure_is_a_user_error_even_if_built_unchecked() -> None:
+    bad = nan_figure_event()
     for fmt in ("json", "jsonl"):
         with pytest.raises(RetrackerError, match=bad.id):
             ex.export([bad], fmt, None)
@@ -532,13 +546,7 @@ def test_stream_writes_the_same_text_in_batches(ds: Dataset, outdir: Path, fmt: 
 def test_stream_failing_midway_keeps_the_previous_file(small: Dataset, outdir: Path) -> None:
     out = outdir / "events.json"
     out.write_text("previous export\n")
-    bad = Event.model_validate(
-        event_dict(
-            id="2099-01-01-cn-bad",
-            date="2099-01-01",
-            figures=[{"metric": "x", "value": float("nan"), "unit": "t"}],
-        )
-    )
+    bad = nan_figure_event(id="2099-01-01-cn-bad", date="2099-01-01")
     with pytest.raises(RetrackerError, match=bad.id):
         ex.stream([*small.events, bad], "json", out, print)
     assert out.read_text() == "previous export\n"

@@ -10,11 +10,18 @@ previous file at the target is left untouched.
 Permissions: a new file gets ``0o666 & ~umask`` (what ``open(path, "w")`` would give it);
 a file that is replaced keeps its permission bits. A target that is a symbolic link is
 written through: the file it points to is replaced, the link stays.
+
+Atomic replacement is for regular files only. A target that exists and is something else (a
+device such as ``/dev/null``, a FIFO, a socket, ``/dev/stdout``) is written straight to, as
+``open(path, "w")`` would: renaming a regular file over ``/dev/null`` would destroy the
+device. :func:`atomic_path` (for writers that need a file name) refuses such targets with
+:class:`NotRegularFile`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 import tempfile
@@ -24,6 +31,19 @@ from typing import IO, Any, Literal
 
 StrPath = str | os.PathLike[str]
 WriteMode = Literal["w", "wb"]
+
+
+class NotRegularFile(OSError):
+    """The target exists and is not a regular file (a device, FIFO or socket)."""
+
+
+def special_file(path: StrPath) -> bool:
+    """True when ``path`` exists (following links) and is not a regular file or a folder."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 def atomic_write(path: StrPath, data: bytes | str, *, encoding: str = "utf-8") -> Path:
@@ -54,6 +74,9 @@ def atomic_writer(
     """
     if mode not in ("w", "wb"):
         raise ValueError(f"atomic_writer mode must be 'w' or 'wb', not {mode!r}")
+    if special_file(path):
+        yield from _direct(path, mode, encoding=encoding, newline=newline)
+        return
     target = _target(path)
     bits = _mode_for(target)
     text = mode == "w"
@@ -83,8 +106,11 @@ def atomic_path(path: StrPath) -> Iterator[Path]:
 
     For writers that need a file name rather than a file object (sqlite3, say). The caller
     must have closed every handle on the temporary file when the block ends; it is then
-    fsynced and renamed over ``path``. On any exception it is removed instead.
+    fsynced and renamed over ``path``. On any exception it is removed instead. A target
+    that is a device, FIFO or socket raises :class:`NotRegularFile` (nothing is written).
     """
+    if special_file(path):
+        raise NotRegularFile(errno.EINVAL, "not a regular file (a device, FIFO or socket)", os.fspath(path))
     target = _target(path)
     bits = _mode_for(target)
     with tempfile.NamedTemporaryFile(
@@ -101,6 +127,13 @@ def atomic_path(path: StrPath) -> Iterator[Path]:
 
 
 # ------------------------------------------------------------------ small steps
+
+
+def _direct(path: StrPath, mode: WriteMode, *, encoding: str, newline: str | None) -> Iterator[IO[Any]]:
+    """Write straight to a device, FIFO or socket: no temporary file, no rename."""
+    text = mode == "w"
+    with open(path, mode, encoding=encoding if text else None, newline=newline if text else None) as handle:
+        yield handle
 
 
 def _target(path: StrPath) -> Path:

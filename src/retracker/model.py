@@ -196,7 +196,7 @@ class Figure(_Strict):
     """A number a source reports (trade data, prices, quantities)."""
 
     metric: Text
-    value: float | int
+    value: Annotated[float | int, Field(allow_inf_nan=False)]  # NaN/Infinity are not JSON
     unit: Text
     period: Annotated[
         str | None,

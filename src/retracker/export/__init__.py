@@ -115,6 +115,8 @@ def _writing(output: Path, write: Callable[[], object]) -> None:
         raise RetrackerError(f"cannot write {output}: it is a folder", hint="give a file name")
     try:
         write()
+    except BrokenPipeError:
+        raise  # the reader went away (`| head`): not an error of ours
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise RetrackerError(f"cannot write {output}: {reason}") from None

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from .. import __version__, vocab
 from ..atomic import atomic_path
@@ -110,11 +112,28 @@ so search ``title_zh`` with ``LIKE`` instead."""
 def write_sqlite(events: Iterable[Event], path: Path, *, ds: Dataset | None = None) -> None:
     """Write the events to a new SQLite database at ``path``, atomically.
 
-    The database is built in a temporary file beside ``path`` and renamed over it once
-    complete; ``ds`` (optional) adds its coverage date to the ``meta`` table.
+    The database is built in a temporary file beside ``path``, checked with SQLite's
+    ``integrity_check`` and renamed over it once complete; ``ds`` (optional) adds its
+    coverage date to the ``meta`` table.
+
+    SQLite keeps a database's uncommitted state in files beside it (``-wal``, ``-shm``,
+    ``-journal``), and would apply an old database's journal to the new file. Before the
+    rename, stale ones are folded and removed by SQLite itself; when another program still
+    holds the old database open (so its journal is live), the export is refused and the old
+    database left as it was. SQLite failures (a full disk, say) raise
+    :class:`~retracker.diagnostics.RetrackerError`.
     """
     ordered = sort_events(events)
-    with atomic_path(path) as temp, contextlib.closing(sqlite3.connect(temp)) as con:
+    try:
+        with atomic_path(path) as temp:
+            _build(temp, ordered, ds)
+            _settle_sidecars(Path(path))
+    except sqlite3.Error as exc:
+        raise RetrackerError(f"cannot write {path}: SQLite: {exc}") from None
+
+
+def _build(temp: Path, ordered: Sequence[Event], ds: Dataset | None) -> None:
+    with contextlib.closing(sqlite3.connect(temp)) as con:
         con.execute("PRAGMA journal_mode = OFF")
         con.execute("PRAGMA synchronous = OFF")
         con.executescript(SCHEMA_SQL)
@@ -123,6 +142,43 @@ def write_sqlite(events: Iterable[Event], path: Path, *, ds: Dataset | None = No
             _fill(con, ordered, fts=fts)
             _write_meta(con, ds, fts=fts)
         con.execute(f"PRAGMA user_version = {SQLITE_SCHEMA_VERSION}")
+        verdict = con.execute("PRAGMA integrity_check").fetchone()[0]
+        if verdict != "ok":
+            raise RetrackerError(f"the new database failed SQLite's integrity check: {verdict}")
+
+
+SIDECARS = ("-wal", "-shm", "-journal")
+"""Suffixes of the files SQLite keeps beside a database while it is open or after a crash."""
+
+
+def sidecars(path: Path) -> list[Path]:
+    """The SQLite journal files that exist beside the database at ``path`` (links followed)."""
+    target = Path(os.path.realpath(path))
+    return [found for s in SIDECARS if (found := target.with_name(target.name + s)).exists()]
+
+
+def _settle_sidecars(path: Path) -> None:
+    """Have SQLite fold and remove the old database's journal files, or refuse if they are live.
+
+    Opening the old database and closing it again is enough: SQLite rolls back a hot
+    ``-journal`` on the first read, and the last connection to close a WAL database
+    checkpoints it and deletes its ``-wal`` and ``-shm``. When they survive, another
+    connection holds them.
+    """
+    if not sidecars(path):
+        return
+    uri = "file:" + quote(os.path.realpath(path)) + "?mode=rw"
+    with contextlib.suppress(sqlite3.Error), contextlib.closing(sqlite3.connect(uri, uri=True)) as con:
+        con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    left = sidecars(path)
+    if left:
+        names = ", ".join(p.name for p in left)
+        raise RetrackerError(
+            f"cannot replace {path}: another program has it open ({names} beside it)",
+            hint="close that program (Datasette, the sqlite3 shell…) and export again; "
+            "if none has it open, delete " + names,
+        )
 
 
 def _create_fts(con: sqlite3.Connection) -> bool:
