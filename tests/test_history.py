@@ -45,3 +45,10 @@ def test_august_2025_step_split_the_two_april_lists(engine: StatusEngine) -> Non
     assert {p.id for p in step.parts} == {"no21-continued", "no22-ended"}
     acts = {(r.type, r.target) for r in step.relations}
     assert {("suspends", NO21), ("revokes", NO22)} <= acts
+
+
+def test_bis_december_2024_rule_targets_every_destination_it_names(engine: StatusEngine) -> None:
+    """The Entity List rule lists entities under China, Japan, South Korea and Singapore."""
+    bis = engine.ds.by_id["2024-12-02-us-bis-advanced-computing-semiconductor-controls"]
+    assert {"CN", "MO", "JP", "KR", "SG"} <= set(bis.targets)
+    assert "ALL" not in bis.targets
