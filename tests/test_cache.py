@@ -117,7 +117,7 @@ def test_two_concurrent_writers(data: Path, tmp_path: Path) -> None:
         "import sys; from pathlib import Path; from retracker import cache\n"
         "root = Path(sys.argv[1])\n"
         "for _ in range(5):\n"
-        "    cache.build(root, cache.fingerprint(root))\n"
+        "    cache.build(root)\n"
     )
     env = {**os.environ}
     procs = [subprocess.Popen([sys.executable, "-c", code, str(data)], env=env) for _ in range(2)]
