@@ -76,7 +76,7 @@ CREATE INDEX relations_target ON relations(target_id);
 CREATE INDEX relations_event ON relations(event_id);
 """
 
-STATUS_RELATIONS = ("suspends", "extends", "revokes", "supersedes")
+STATUS_RELATIONS = ("suspends", "extends", "revokes", "supersedes", "amends")
 """The relations the status engine reads (see retracker.status)."""
 
 ROW_COLUMNS = ", ".join(
@@ -442,8 +442,9 @@ class Index:
 
     def acting_on(self, ids: Iterable[str]) -> set[str]:
         """Ids of every event that acts on ``ids`` in a way that can change a status
-        (suspends, extends, revokes, supersedes), transitively: a suspension, its extensions
-        and revocations. ``amends``, ``responds-to`` and ``related`` change no status."""
+        (suspends, extends, revokes, supersedes, amends), transitively: a suspension, its
+        extensions and revocations, an amendment and what ends it. ``responds-to`` and
+        ``related`` change no status."""
         kinds = ",".join(f"'{k}'" for k in STATUS_RELATIONS)
         sql = f"SELECT event_id FROM relations WHERE type IN ({kinds}) AND target_id IN ({{marks}})"
         found: set[str] = set()

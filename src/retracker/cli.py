@@ -472,7 +472,9 @@ def status(
         ),
     ] = None,
     issuer: Issuer = None,
-    show_all: Annotated[bool, typer.Option("--all", help="Include expired and revoked measures.")] = False,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Include ended measures (expired, superseded, revoked).")
+    ] = False,
     as_json: AsJson = False,
 ) -> None:
     """What is in force on a date, what binds first, and why.
@@ -483,7 +485,7 @@ def status(
       retracker status --country US
       retracker status --on 2025-11-20 --element Ga --json
     """
-    from .status import binding_first
+    from .status import ENDED, binding_first
 
     day = _today(on)
     codes = _filters(None, country, None, None).countries
@@ -492,7 +494,7 @@ def status(
     _coverage_warning(coverage, day)
     found = binding_first((e, st) for e, st in pairs if st is not None)
     if not show_all:
-        found = [(e, st) for e, st in found if st.status not in ("expired", "revoked")]
+        found = [(e, st) for e, st in found if st.status not in ENDED]
     if as_json:
         _print_json_array(st.to_json() for _, st in found)
         return

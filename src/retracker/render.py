@@ -30,6 +30,7 @@ STATUS_STYLE = {
     "suspended": "yellow",
     "announced": "cyan",
     "expired": "dim",
+    "superseded": "dim",
     "revoked": "dim",
 }
 
@@ -329,6 +330,7 @@ BAR = {
     "suspended": ("▒", "yellow"),
     "suspended-in-part": ("▓", "yellow"),
     "expired": ("·", "dim"),
+    "superseded": ("-", "dim"),
     "revoked": ("×", "dim"),
 }
 

@@ -10,7 +10,14 @@ For a measure M and a date D (see README, "What in force means"):
   event that ``revokes`` a suspension closes its window early); ``suspended-in-part``
   when the suspension targets some parts while others stay in force;
 - ``expired`` on and after ``ends`` (stretched by ``extends``);
-- ``revoked`` once a revoking or superseding event takes effect.
+- ``superseded`` once an event that ``supersedes`` it takes effect (a new rate step
+  replaces the old one: the older measure ends);
+- ``revoked`` once a revoking event takes effect.
+
+An event that ``amends`` a measure (or one part) changes its terms without ending it:
+from the amending event's effective date until that event itself ends, the amended
+measure keeps its status and says "amended by ..." (its current terms are the latest
+amendment's).
 
 When a window ends the prior status returns. Status is piecewise constant between the
 dates :meth:`StatusEngine.change_points` lists, which is what ``upcoming`` reports.
@@ -29,8 +36,19 @@ if TYPE_CHECKING:  # the index builds Status objects without loading the models
     from . import model
     from .dataset import Dataset
 
-STATUSES = ("in-force", "suspended-in-part", "suspended", "announced", "expired", "revoked")
+STATUSES = (
+    "in-force",
+    "suspended-in-part",
+    "suspended",
+    "announced",
+    "expired",
+    "superseded",
+    "revoked",
+)
 """Every status, in the order that binds first (what applies today comes first)."""
+
+ENDED = ("expired", "superseded", "revoked")
+"""Statuses of a measure that no longer applies (``status`` hides them without ``--all``)."""
 
 
 @dataclass(frozen=True)
@@ -100,6 +118,7 @@ class _State:
     because: tuple[str, ...]
     reason: str
     parts: tuple[tuple[str, str], ...] = ()
+    suspenders: tuple[str, ...] = ()  # the suspensions among ``because``
 
 
 class StatusEngine:
@@ -141,8 +160,28 @@ class StatusEngine:
             out.append(Window(sus.starts, end, sus.id, rel.target_part))
         return out
 
-    def revocations(self, measure: model.Event) -> list[tuple[dt.date, str, str | None]]:
-        return [(e.starts, e.id, r.target_part) for r, e in self._acting(measure.id, "revokes", "supersedes")]
+    def revocations(self, measure: model.Event) -> list[tuple[dt.date, str, str | None, str]]:
+        """``(date, by, part, how)`` of every revoking or superseding event; ``how`` is the
+        status it leaves (``revoked`` or ``superseded``)."""
+        how = {"revokes": "revoked", "supersedes": "superseded"}
+        return [
+            (e.starts, e.id, r.target_part, how[r.type])
+            for r, e in self._acting(measure.id, "revokes", "supersedes")
+        ]
+
+    def amendments(self, measure: model.Event) -> list[tuple[dt.date, dt.date | None, str, str | None]]:
+        """``(from, until, by, part)`` of every amending event: it applies from its own
+        effective date until it is itself revoked, superseded or expires."""
+        out = []
+        for rel, amender in self._acting(measure.id, "amends"):
+            ends = [d for d, _, part, _ in self.revocations(amender) if part is None]
+            end, _ = self.end_of(amender)
+            if end is not None:
+                ends.append(end)
+            until = min(ends) if ends else None
+            if until is None or until > amender.starts:
+                out.append((amender.starts, until, amender.id, rel.target_part))
+        return out
 
     def change_points(self, measure: model.Event) -> list[dt.date]:
         """Every date on which the measure's status may change."""
@@ -154,7 +193,11 @@ class StatusEngine:
             points.add(w.start)
             if w.end:
                 points.add(w.end)
-        points.update(d for d, _, _ in self.revocations(measure))
+        points.update(d for d, _, _, _ in self.revocations(measure))
+        for start, until, _, _ in self.amendments(measure):
+            points.add(start)
+            if until:
+                points.add(until)
         return sorted(points)
 
     # -------------------------------------------------------------- the answer
@@ -162,20 +205,37 @@ class StatusEngine:
     def _state(self, m: model.Event, day: dt.date) -> _State | None:
         if day < m.date:
             return None
-        revoked = [(d, by, part) for d, by, part in self.revocations(m) if d <= day]
+        revoked = [r for r in self.revocations(m) if r[0] <= day]
         whole = [r for r in revoked if r[2] is None]
         if whole:
-            d, by, _ = min(whole)
-            return _State("revoked", (by,), f"revoked by {by} from {d}")
+            _, by, _, how = min(whole)
+            return _State(how, (by,), f"{how} by {by}")
         end, extended_by = self.end_of(m)
         if end and day >= end:
             why = (extended_by,) if extended_by else ()
             return _State(
                 "expired",
                 why,
-                f"expired on {end}" + (f" (as extended by {extended_by})" if extended_by else ""),
+                "reached its scheduled end" + (f" (as extended by {extended_by})" if extended_by else ""),
             )
-        return self._parts_state(m, day, {p for _, _, p in revoked})
+        state = self._parts_state(m, day, {p for _, _, p, _ in revoked})
+        return self._amended(m, day, state)
+
+    def _amended(self, m: model.Event, day: dt.date, state: _State) -> _State:
+        """The state with the amendments in force on ``day`` added to its reason and because."""
+        live = sorted(
+            (start, by, part)
+            for start, until, by, part in self.amendments(m)
+            if start <= day and (until is None or day < until)
+        )
+        if not live or state.status in ("announced", "expired", "revoked", "superseded"):
+            return state
+        said = "; ".join(
+            f"{f'part {part} ' if part else ''}amended by {by} from {start}" for start, by, part in live
+        )
+        reason = f"{state.reason}; {said}" if state.reason else said
+        because = state.because + tuple(by for _, by, _ in live if by not in state.because)
+        return replace(state, because=because, reason=reason)
 
     def _parts_state(self, m: model.Event, day: dt.date, revoked_parts: set[str | None]) -> _State:
         parts = [(p.id, p.effective) for p in m.parts] or [("", m.starts)]
@@ -190,19 +250,20 @@ class StatusEngine:
         whole = [w for w in windows if w.part is None]
         if whole:
             w = min(whole, key=lambda w: (w.start, w.by))
-            return _State("suspended", (w.by,), _suspended_by(w))
+            return _State("suspended", (w.by,), _suspended_by(w), suspenders=(w.by,))
         hit = {w.part: w for w in windows if w.part in active}
         states = tuple((pid, "suspended" if pid in hit else "in-force") for pid in active if pid)
         if hit and len(hit) == len(active):
             by = tuple(sorted({w.by for w in hit.values()}))
-            return _State("suspended", by, "; ".join(_suspended_by(w) for w in hit.values()), states)
+            why = "; ".join(_suspended_by(w) for w in hit.values())
+            return _State("suspended", by, why, states, by)
         if hit:
             by = tuple(sorted({w.by for w in hit.values()}))
             live = ", ".join(pid for pid in active if pid not in hit)
             why = "; ".join(f"part {p} {_suspended_by(w)}" for p, w in sorted(hit.items()))
-            return _State("suspended-in-part", by, f"{why}; {live} in force", states)
+            return _State("suspended-in-part", by, f"{why}; {live} in force", states, by)
         pending = [pid for pid, eff in parts if eff > day]
-        note = f"; part {', '.join(pending)} not yet in effect" if pending and pending != [""] else ""
+        note = f"part {', '.join(pending)} not yet in effect" if pending and pending != [""] else ""
         return _State("in-force", (), note, states)
 
     def status(self, event_id: str, on: dt.date) -> Status | None:
@@ -238,9 +299,10 @@ class StatusEngine:
         out = []
         for i, (since, state) in enumerate(runs):
             until = runs[i + 1][0] if i + 1 < len(runs) else None
-            reason = f"in force since {since}{state.reason}" if state.status == "in-force" else state.reason
+            if state.status == "in-force":
+                state = _opened(m, runs[i - 1][1] if i else None, state)
             parts = dict(state.parts)
-            out.append(Status(m.id, since, state.status, since, until, state.because, reason, parts))
+            out.append(Status(m.id, since, state.status, since, until, state.because, state.reason, parts))
         return out
 
     @staticmethod
@@ -283,6 +345,27 @@ def binding_first(pairs: Iterable[tuple[Any, Status]]) -> list[tuple[Any, Status
     return sorted(pairs, key=lambda pair: _binding(pair[1]))
 
 
+def _opened(m: model.Event, before: _State | None, state: _State) -> _State:
+    """An in-force state with a reason that says what made it so (never its own date:
+    that is the span's ``since``); after a suspension, ``because`` names it."""
+    because = state.because
+    if before is None:
+        opening = "in force from announcement"
+    elif before.status == "announced":
+        opening = "took effect"
+    elif before.status in ("suspended", "suspended-in-part"):
+        opening = f"suspension by {', '.join(before.suspenders)} ended"
+        because = before.suspenders + tuple(b for b in because if b not in before.suspenders)
+    elif before.status == "in-force" and before.parts != state.parts:
+        was = dict(before.parts)
+        new = [pid for pid, _ in state.parts if pid not in was]
+        opening = f"part {', '.join(new)} took effect" if new else ""
+    else:
+        opening = ""
+    reason = "; ".join(r for r in (opening, state.reason) if r) or "in force"
+    return replace(state, because=because, reason=reason)
+
+
 def _suspended_by(w: Window) -> str:
     until = f" until {w.end}" if w.end else " indefinitely"
     return f"suspended by {w.by}{until}"
@@ -294,7 +377,13 @@ def _describe(before: Status | None, after: Status) -> str:
     if before.status == "announced" and after.status == "in-force":
         return "takes effect"
     if before.status == after.status == "in-force":
-        return "a further part takes effect"
+        if set(after.parts) - set(before.parts):
+            return "a further part takes effect"
+        added = [b for b in after.because if b not in before.because]
+        if added:
+            return f"amended by {', '.join(added)}"
+        gone = [b for b in before.because if b not in after.because]
+        return f"amendment by {', '.join(gone)} no longer applies" if gone else "terms change"
     if after.status in ("suspended", "suspended-in-part") and before.status == "in-force":
         return "suspension begins" if after.status == "suspended" else "partial suspension begins"
     if before.status in ("suspended", "suspended-in-part") and after.status == "in-force":
