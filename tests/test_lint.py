@@ -243,6 +243,7 @@ BREAKERS = {
     "RT211": _unique_part,
     "RT212": _rel_kind,
     "RT213": _sus_rel,
+    "RT230": lambda log: log.add(id="2025-05-01-us-deal", kind="deal", issuer="US", parties=["US"]),
     "RT301": _no_source,
     "RT302": _url,
     "RT303": _primary,

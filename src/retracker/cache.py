@@ -53,6 +53,7 @@ CREATE TABLE events (
 );
 CREATE TABLE materials (event_id TEXT NOT NULL, material TEXT NOT NULL);
 CREATE TABLE targets (event_id TEXT NOT NULL, country TEXT NOT NULL);
+CREATE TABLE parties (event_id TEXT NOT NULL, country TEXT NOT NULL);
 CREATE TABLE relations (event_id TEXT NOT NULL, type TEXT NOT NULL, target_id TEXT NOT NULL);
 CREATE TABLE spans (
     event_id TEXT NOT NULL, since TEXT NOT NULL, until TEXT, status TEXT NOT NULL,
@@ -72,6 +73,7 @@ CREATE INDEX spans_event ON spans(event_id, since);
 CREATE INDEX events_kind ON events(kind);
 CREATE INDEX materials_material ON materials(material);
 CREATE INDEX targets_country ON targets(country);
+CREATE INDEX parties_country ON parties(country);
 CREATE INDEX relations_target ON relations(target_id);
 CREATE INDEX relations_event ON relations(event_id);
 """
@@ -313,6 +315,7 @@ def _write(path: Path, ds: Any, stamp: str, racy: dict[str, str] | None = None) 
         materials = [(e.id, m) for e in events for m in e.materials]
         con.executemany("INSERT INTO materials VALUES (?, ?)", materials)
         con.executemany("INSERT INTO targets VALUES (?, ?)", [(e.id, c) for e in events for c in e.targets])
+        con.executemany("INSERT INTO parties VALUES (?, ?)", [(e.id, c) for e in events for c in e.parties])
         con.executemany(
             "INSERT INTO relations VALUES (?, ?, ?)",
             [(e.id, r.type, r.target_id) for e in events for r in e.relations],
@@ -608,8 +611,11 @@ def _where(f: Any) -> tuple[str, list[Any]]:
         clauses.append(f"kind IN ({_marks(f.kinds)})")
         params += f.kinds
     if f.issuers:
-        clauses.append(f"issuer IN ({_marks(f.issuers)})")
-        params += f.issuers
+        clauses.append(
+            f"(issuer IN ({_marks(f.issuers)}) OR id IN "
+            f"(SELECT event_id FROM parties WHERE country IN ({_marks(f.issuers)})))"
+        )
+        params += [*f.issuers, *f.issuers]
     if f.since:
         clauses.append("date >= ?")
         params.append(f.since.isoformat())
@@ -627,9 +633,10 @@ def _where(f: Any) -> tuple[str, list[Any]]:
         codes = [*f.countries, "ALL"]
         clauses.append(
             f"(issuer IN ({_marks(f.countries)}) OR id IN "
-            f"(SELECT event_id FROM targets WHERE country IN ({_marks(codes)})))"
+            f"(SELECT event_id FROM targets WHERE country IN ({_marks(codes)})) OR id IN "
+            f"(SELECT event_id FROM parties WHERE country IN ({_marks(f.countries)})))"
         )
-        params += [*f.countries, *codes]
+        params += [*f.countries, *codes, *f.countries]
     return " AND ".join(clauses), params
 
 

@@ -228,6 +228,23 @@ def _suspension_relation(ds: Dataset) -> Iterator[Diagnostic]:
             )
 
 
+@check("RT230", "parties", "`parties` names each other party once: not the issuer, not ALL")
+def _parties(ds: Dataset) -> Iterator[Diagnostic]:
+    for event, _ in _each(ds):
+        seen: set[str] = set()
+        for i, code in enumerate(event.parties):
+            if code == event.issuer:
+                msg = f"party {code} is the issuer; list only the other parties"
+            elif code == "ALL":
+                msg = "ALL is not a party; list the parties by code"
+            elif code in seen:
+                msg = f"party {code} repeated"
+            else:
+                seen.add(code)
+                continue
+            yield _diag(ds, event, ("parties", i), "RT230", msg)
+
+
 @check("RT303", "primary-source", "a measure has a source marked primary: true", "warning")
 def _primary_source(ds: Dataset) -> Iterator[Diagnostic]:
     for event, _ in _each(ds):

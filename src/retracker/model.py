@@ -227,6 +227,7 @@ class Event(_Strict):
     instrument: str | None = None
     materials: list[MaterialKey] = []
     targets: list[CountryCode] = []
+    parties: list[CountryCode] = []  # the other parties of a bilateral or joint act (not the issuer)
     effective: StrictDate | None = None
     parts: list[Part] = []
     ends: StrictDate | None = None

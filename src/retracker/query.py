@@ -123,8 +123,17 @@ def matches_material(event: model.Event, wanted: Sequence[str]) -> bool:
 
 
 def matches_country(event: model.Event, codes: Sequence[str]) -> bool:
-    """Issuer or target is one of ``codes``; a measure targeting ALL matches every country."""
-    return any(event.issuer == code or code in event.targets or "ALL" in event.targets for code in codes)
+    """Issuer, a party or a target is one of ``codes``; a measure targeting ALL matches every
+    country."""
+    return any(
+        event.issuer == code or code in event.parties or code in event.targets or "ALL" in event.targets
+        for code in codes
+    )
+
+
+def matches_issuer(event: model.Event, codes: Sequence[str]) -> bool:
+    """The issuer or one of the parties (of a bilateral deal, a joint statement) is in ``codes``."""
+    return event.issuer in codes or any(code in codes for code in event.parties)
 
 
 def matches(event: model.Event, f: Filters) -> bool:
@@ -132,7 +141,7 @@ def matches(event: model.Event, f: Filters) -> bool:
         return False
     if f.kinds and event.kind not in f.kinds:
         return False
-    if f.issuers and event.issuer not in f.issuers:
+    if f.issuers and not matches_issuer(event, f.issuers):
         return False
     if f.since and event.date < f.since:
         return False
