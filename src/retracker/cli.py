@@ -310,7 +310,7 @@ def _today(on: str | None):
 
     from .query import parse_when
 
-    return parse_when(on) if on else dt.date.today()
+    return dt.date.today() if on is None else parse_when(on)
 
 
 def _coverage_warning(coverage, day) -> None:
@@ -754,11 +754,11 @@ def new(
       retracker new  (asks for date, issuer, kind and title)
     """
     from .dataset import resolve_data_dir
-    from .query import parse_when
-    from .scaffold import Draft, create
+    from .scaffold import Draft, create, parse_date
 
+    day = parse_date(date)
     root = resolve_data_dir(_state(ctx).get("data"))
-    path = create(root, Draft(parse_when(date), issuer, kind, title, authority, number))
+    path = create(root, Draft(day, issuer, kind, title, authority, number))
     typer.echo(str(path))
     typer.echo("fill in the TODOs from the source you read, then: retracker lint " + str(path), err=True)
 
@@ -833,6 +833,12 @@ def diff(
         before = load_side(old, data_dir, Path(work))
         after = load_side(new_side, data_dir, Path(work)) if new_side else load_dataset(data_dir)
         result = compare(before, after)
+    if result.unreadable:
+        typer.echo(
+            f"retracker: warning: {len(result.unreadable)} event file(s) could not be read on one side; "
+            "they are listed as unreadable, not as added or removed",
+            err=True,
+        )
     if as_json:
         _print_json(result.to_json())
         return

@@ -2,11 +2,18 @@
 
 Each side is a data directory, or a git revision of the log this data directory lives in
 (``HEAD~5``, a tag, a branch, or a date such as ``2026-01-01`` meaning the last commit
-before it).
+made on or before that day, UTC).
+
+No user string ever reaches git as an option: a revision is resolved with
+``git rev-parse --verify --end-of-options`` to a commit id first, and only that id is
+passed on; a date is compared with the commits' own timestamps, not given to git's date
+parser (which stops at 2099 and guesses at odd forms).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import subprocess
 import tarfile
 import tempfile
@@ -15,8 +22,11 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-from .dataset import Dataset, load_dataset
+from .dataset import EVENT_SUFFIX, Dataset, load_dataset
 from .diagnostics import RetrackerError
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
 
 @dataclass
@@ -33,18 +43,33 @@ class LogDiff:
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     changed: list[Change] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)
+    """Ids whose file exists on a side but could not be read there: neither added nor removed."""
 
     def to_json(self) -> dict[str, Any]:
-        return {"added": self.added, "removed": self.removed, "changed": [c.to_json() for c in self.changed]}
+        return {
+            "added": self.added,
+            "removed": self.removed,
+            "changed": [c.to_json() for c in self.changed],
+            "unreadable": self.unreadable,
+        }
 
 
 def compare(old: Dataset, new: Dataset) -> LogDiff:
-    """Events added, removed and changed (with the top-level fields that differ)."""
+    """Events added, removed and changed (with the top-level fields that differ).
+
+    An event whose file is present on one side but cannot be read there (bad YAML,
+    permissions) is listed as ``unreadable``, not as added or removed.
+    """
     before = {e.id: e.to_json() for e in old.events}
     after = {e.id: e.to_json() for e in new.events}
+    broken = unreadable_ids(old) | unreadable_ids(new)
+    added = after.keys() - before.keys()
+    removed = before.keys() - after.keys()
     out = LogDiff(
-        added=sorted(after.keys() - before.keys()),
-        removed=sorted(before.keys() - after.keys()),
+        added=sorted(added - broken),
+        removed=sorted(removed - broken),
+        unreadable=sorted((added | removed) & broken),
     )
     for event_id in sorted(before.keys() & after.keys()):
         changed = [k for k in after[event_id] if before[event_id].get(k) != after[event_id].get(k)]
@@ -53,8 +78,19 @@ def compare(old: Dataset, new: Dataset) -> LogDiff:
     return out
 
 
+def unreadable_ids(ds: Dataset) -> set[str]:
+    """The ids (file stems) of event files that could not be loaded."""
+    return {
+        Path(d.path).stem
+        for d in ds.diagnostics
+        if d.severity == "error" and d.path.endswith(EVENT_SUFFIX) and Path(d.path).name != "dataset.yaml"
+    }
+
+
 def load_side(spec: str, data_dir: Path, workdir: Path) -> Dataset:
     """A data directory as given, or the data directory at a git revision."""
+    if "\0" in spec:
+        raise RetrackerError("a revision cannot contain a NUL byte")
     path = Path(spec)
     if path.is_dir():
         return load_dataset(path)
@@ -63,33 +99,73 @@ def load_side(spec: str, data_dir: Path, workdir: Path) -> Dataset:
 
 def _git(repo: Path, *args: str) -> bytes:
     try:
-        proc = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, check=False)
+        proc = subprocess.run(
+            ["git", "-C", str(repo), *args], capture_output=True, check=False, stdin=subprocess.DEVNULL
+        )
     except FileNotFoundError:
         raise RetrackerError("git is not installed") from None
+    except OSError as exc:
+        raise RetrackerError(f"cannot run git: {exc.strerror}") from None
     if proc.returncode != 0:
         message = proc.stderr.decode(errors="replace").strip().splitlines()
         raise RetrackerError(f"git {' '.join(args[:2])}: {message[-1] if message else 'failed'}")
     return proc.stdout
 
 
-def _revision(repo: Path, spec: str) -> str:
-    import re
+def resolve_revision(repo: Path, spec: str) -> str:
+    """The full commit id that ``spec`` names; a date means the last commit on or before it.
 
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", spec):
-        rev = _git(repo, "rev-list", "-1", f"--before={spec}T23:59:59", "HEAD").decode().strip()
-        if not rev:
-            raise RetrackerError(f"no commit before {spec}")
-        return rev
-    return spec
+    Raises RetrackerError for anything that is not a revision of this repository, including
+    strings that git would read as options.
+    """
+    if _DATE.fullmatch(spec):
+        return _commit_before(repo, spec)
+    if not spec or spec.startswith("-") or any(ch.isspace() or ord(ch) < 32 for ch in spec):
+        raise RetrackerError(
+            f"not a revision or data directory: {spec!r}", hint="e.g. HEAD~5, a tag, 2026-01-01"
+        )
+    try:
+        out = _git(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{spec}^{{commit}}")
+    except RetrackerError:
+        out = b""
+    sha = out.decode(errors="replace").strip()
+    if not _SHA.fullmatch(sha):
+        raise RetrackerError(
+            f"not a revision or data directory: {spec!r}", hint="e.g. HEAD~5, a tag, a branch, 2026-01-01"
+        )
+    return sha
+
+
+def _commit_before(repo: Path, spec: str) -> str:
+    try:
+        day = dt.date.fromisoformat(spec)
+    except ValueError:
+        raise RetrackerError(f"not a real date: {spec}", hint="use YYYY-MM-DD") from None
+    cutoff = (day - dt.date(1970, 1, 1)).days * 86400 + 86399  # the end of that day, UTC
+    listing = _git(repo, "rev-list", "--timestamp", "HEAD").decode(errors="replace")
+    for line in listing.splitlines():
+        stamp, _, sha = line.partition(" ")
+        if stamp.lstrip("-").isdigit() and int(stamp) <= cutoff and _SHA.fullmatch(sha):
+            return sha
+    raise RetrackerError(f"no commit on or before {spec}")
 
 
 def _checkout(spec: str, data_dir: Path, workdir: Path) -> Path:
     data_dir = data_dir.resolve()
-    top = Path(_git(data_dir, "rev-parse", "--show-toplevel").decode().strip())
+    try:
+        top = Path(_git(data_dir, "rev-parse", "--show-toplevel").decode().strip()).resolve()
+    except RetrackerError:
+        raise RetrackerError(
+            f"{spec!r} is not a folder, and the log {data_dir} is not in a git repository"
+        ) from None
     rel = data_dir.relative_to(top).as_posix()
-    rev = _revision(top, spec)
-    archive = _git(top, "archive", "--format=tar", rev, rel)
+    sha = resolve_revision(top, spec)
+    pathspec = [] if rel == "." else ["--", rel]
+    archive = _git(top, "archive", "--format=tar", sha, *pathspec)
     target = Path(tempfile.mkdtemp(dir=workdir))
     with tarfile.open(fileobj=BytesIO(archive)) as tar:
         tar.extractall(target, filter="data")
-    return target / rel
+    side = target / rel
+    if not (side / "dataset.yaml").is_file():
+        raise RetrackerError(f"the log has no dataset.yaml at {spec} ({rel}/dataset.yaml)")
+    return side

@@ -383,6 +383,8 @@ def diff_table(result) -> Table:
         table.add_row("removed", event_id, "")
     for change in result.changed:
         table.add_row("changed", change.id, ", ".join(change.fields))
+    for event_id in getattr(result, "unreadable", []):
+        table.add_row("unreadable", event_id, "(file cannot be read; run retracker lint)")
     if not table.row_count:
         table.add_row("(none)", "", "")
     return table

@@ -1,13 +1,18 @@
 """`retracker new`: scaffold an event file with the right id and path.
 
-The file is written atomically and never over an existing one. Its placeholders
+The file is created exclusively (never over an existing file or symlink, never through a
+symlinked folder) and appears complete or not at all. Its placeholders
 (``TODO``) fail lint (RT308) until someone fills them with what a source says.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
+import os
 import re
+import secrets
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,14 +101,146 @@ def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def create(root: Path, draft: Draft) -> Path:
-    """Write the scaffold under root/events/YYYY/; refuse to overwrite."""
-    draft = check_draft(draft)
-    path = root / "events" / str(draft.date.year) / f"{draft.id}.yaml"
-    if path.exists():
-        raise RetrackerError(f"{path} already exists", hint="edit it, or choose another title")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    from .atomic import atomic_write
+def parse_date(text: str) -> dt.date:
+    """The scaffold's date: a full ISO date (``YYYY-MM-DD``) and nothing else.
 
-    atomic_write(path, render(draft))
+    A scaffold must not invent a day: ``2025``, ``10/11/2025`` or ``251110`` are refused
+    rather than guessed (the id and the folder are derived from this date).
+    """
+    raw = text.strip()
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", raw)
+    try:
+        if not match:
+            raise ValueError
+        day = dt.date(*(int(g) for g in match.groups()))
+    except ValueError:
+        raise RetrackerError(
+            f"--date needs a full date as YYYY-MM-DD, got {text!r}",
+            hint="e.g. 2025-10-09: the day the source gives",
+        ) from None
+    if day.year < 1000:
+        raise RetrackerError(f"--date {raw}: the year must have four digits (1000-9999)")
+    return day
+
+
+def create(root: Path, draft: Draft) -> Path:
+    """Write the scaffold under root/events/YYYY/, exclusively.
+
+    The file is created only if no file (or symlink, even a dangling one) has its name, so
+    of two runs for one id exactly one succeeds. ``events`` and the year folder must be real
+    folders of the data directory: the scaffold never writes through a symlink.
+    """
+    draft = check_draft(draft)
+    rel = Path("events") / str(draft.date.year) / f"{draft.id}.yaml"
+    path = root / rel
+    try:
+        _write_exclusive(root, rel, render(draft).encode("utf-8"))
+    except FileExistsError:
+        raise RetrackerError(f"{path} already exists", hint="edit it, or choose another title") from None
+    except OSError as exc:
+        where = exc.filename or path
+        raise RetrackerError(f"cannot write {where}: {exc.strerror or exc}") from None
     return path
+
+
+def _write_exclusive(root: Path, rel: Path, data: bytes) -> None:
+    """Create ``root/rel`` with ``data``: complete or not at all, never over anything."""
+    if os.open not in os.supports_dir_fd or not hasattr(os, "O_NOFOLLOW"):  # pragma: no cover
+        _write_exclusive_by_path(root, rel, data)
+        return
+    fd = os.open(root, os.O_RDONLY | _O_DIRECTORY)
+    try:
+        for name in rel.parts[:-1]:
+            child = _open_folder(fd, name, root)
+            os.close(fd)
+            fd = child
+            root = root / name
+        _publish(fd, rel.name, data, root)
+    finally:
+        os.close(fd)
+
+
+_O_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+
+
+def _open_folder(parent: int, name: str, where: Path) -> int:
+    """A sub-folder opened without following a symlink; created when missing."""
+    flags = os.O_RDONLY | _O_DIRECTORY | os.O_NOFOLLOW
+    try:
+        return os.open(name, flags, dir_fd=parent)
+    except FileNotFoundError:
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(name, 0o777, dir_fd=parent)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.ENOTDIR, errno.EMLINK):
+            raise RetrackerError(
+                f"{where / name} is a symlink or not a folder",
+                hint="`new` writes only into real folders of the data directory",
+            ) from None
+        raise
+    try:
+        return os.open(name, flags, dir_fd=parent)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.ENOTDIR, errno.EMLINK):
+            raise RetrackerError(f"{where / name} is a symlink or not a folder") from None
+        raise
+
+
+def _publish(folder: int, name: str, data: bytes, where: Path) -> None:
+    """Write a hidden temporary file, then hard-link it to ``name`` (fails if it exists)."""
+    tmp = f".{name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+    fd = os.open(tmp, flags, 0o666, dir_fd=folder)
+    try:
+        try:
+            _write_all(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        try:
+            os.link(tmp, name, src_dir_fd=folder, dst_dir_fd=folder, follow_symlinks=False)
+        except FileExistsError:
+            raise
+        except OSError as exc:  # no hard links here (FAT, some network shares): O_EXCL instead
+            if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV, errno.EMLINK):
+                raise
+            _create_in(folder, name, data)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp, dir_fd=folder)
+    with contextlib.suppress(OSError):
+        os.fsync(folder)
+
+
+def _create_in(folder: int, name: str, data: bytes) -> None:
+    fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666, dir_fd=folder)
+    try:
+        _write_all(fd, data)
+        os.fsync(fd)
+    except BaseException:
+        os.close(fd)
+        os.unlink(name, dir_fd=folder)
+        raise
+    os.close(fd)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _write_exclusive_by_path(root: Path, rel: Path, data: bytes) -> None:  # pragma: no cover
+    """Where ``dir_fd`` is not available (Windows): check each folder, then O_EXCL."""
+    folder = root
+    for name in rel.parts[:-1]:
+        folder = folder / name
+        if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+            raise RetrackerError(f"{folder} is a symlink or not a folder")
+        folder.mkdir(exist_ok=True)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    fd = os.open(root / rel, flags, 0o666)
+    try:
+        _write_all(fd, data)
+    finally:
+        os.close(fd)

@@ -1,0 +1,245 @@
+"""Regression tests for the adversarial pass (issue 16 and friends), grouped by kind.
+
+Each test names the kind of attack it stands for, not only the example that found it: the
+pass is re-run with new cases. Where the environment matters (locale, closed or full stdout,
+argv bytes), the test runs ``python -m retracker`` in a subprocess.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from retracker.cli import app
+from retracker.diagnostics import RetrackerError
+from retracker.scaffold import parse_date
+
+from .conftest import LogBuilder, dump, event_dict
+
+runner = CliRunner()
+NEW = ["new", "--issuer", "CN", "--kind", "export-ban", "--title", "Test"]
+
+
+def run(*args: str, data: Path | None = None) -> object:
+    full = (["--data", str(data)] if data else []) + list(args)
+    return runner.invoke(app, full)
+
+
+def subprocess_run(
+    *args: str, cwd: Path, env: dict[str, str] | None = None, drop: tuple[str, ...] = (), **kw
+) -> subprocess.CompletedProcess:
+    full_env = {**os.environ, "COLUMNS": "120", "NO_COLOR": "1", **(env or {})}
+    for name in drop:
+        full_env.pop(name, None)
+    return subprocess.run(
+        [sys.executable, "-m", "retracker", *args],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        timeout=120,
+        **kw,
+    )
+
+
+def assert_one_line_error(stderr: str | bytes) -> None:
+    text = stderr.decode(errors="replace") if isinstance(stderr, bytes) else stderr
+    assert "Traceback" not in text, text
+    assert "internal error" not in text, text
+    errors = [line for line in text.splitlines() if line.startswith("retracker: error:")]
+    assert len(errors) == 1, text
+
+
+# ===================================================== writing where it should not (git options)
+
+
+def git(cwd: Path, *args: str) -> str:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t"}
+    env["GIT_COMMITTER_EMAIL"] = "t@t"
+    out = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=True)
+    return out.stdout
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> LogBuilder:
+    if shutil.which("git") is None:  # pragma: no cover
+        pytest.fail("git is needed for the diff tests")
+    log = LogBuilder(tmp_path / "repo" / "data")
+    log.add()
+    git(log.root.parent, "init", "-q")
+    git(log.root.parent, "add", ".")
+    git(log.root.parent, "commit", "-q", "-m", "one")
+    return log
+
+
+@pytest.mark.parametrize(
+    "spec",
+    ["--output=OUT", "-o", "--exec=touch OUT", "HEAD --output=OUT", "--remote=x", "-", "HEAD\n--output=OUT"],
+)
+def test_diff_never_passes_a_user_string_as_a_git_option(repo: LogBuilder, tmp_path: Path, spec: str) -> None:
+    target = tmp_path / "clobbered"
+    spec = spec.replace("OUT", str(target))
+    for args in (["diff", spec], ["diff", "HEAD", spec], ["diff", "--", spec], ["diff", "HEAD", "--", spec]):
+        result = run(*args, data=repo.root)
+        assert result.exit_code == 2, result.output
+        assert "not a revision" in result.output or "No such option" in result.output
+        assert not target.exists()
+
+
+def test_diff_resolves_revisions_and_dates_past_2099(repo: LogBuilder) -> None:
+    second = repo.add(id="2025-05-05-cn-second-measure", date="2025-05-05", instrument_key=None)
+    git(repo.root.parent, "add", ".")
+    git(repo.root.parent, "commit", "-q", "-m", "two")
+    result = run("diff", "HEAD~1", "--json", data=repo.root)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["added"] == [second.stem]
+    for day in ("2100-01-01", "9999-12-31"):
+        result = run("diff", day, "--json", data=repo.root)
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout)["added"] == []
+    for day, message in (("1970-01-01", "no commit on or before"), ("0000-01-01", "not a real date")):
+        result = run("diff", day, data=repo.root)
+        assert result.exit_code == 2 and message in result.output
+
+
+def test_diff_reports_an_unreadable_file_as_unreadable_not_removed(repo: LogBuilder) -> None:
+    (path,) = (repo.root / "events" / "2025").iterdir()
+    path.write_text("title: [broken\n")
+    result = run("diff", "HEAD", "--json", data=repo.root)
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["removed"] == [] and payload["unreadable"] == [path.stem]
+    table = run("diff", "HEAD", data=repo.root)
+    assert "unreadable" in table.stdout and "could not be read" in table.stderr
+
+
+def test_diff_outside_git_says_so(log: LogBuilder) -> None:
+    result = run("diff", "HEAD~5", data=log.root)
+    assert result.exit_code == 2
+    assert "not in a git repository" in result.output
+
+
+# ===================================================== writing where it should not (new)
+
+
+def test_new_concurrent_runs_for_one_id_exactly_one_wins(log: LogBuilder) -> None:
+    from retracker.scaffold import Draft, create
+
+    outcomes: list[str] = []
+
+    def attempt() -> None:
+        try:
+            create(log.root, Draft(parse_date("2025-11-10"), "CN", "export-ban", "Test"))
+            outcomes.append("ok")
+        except RetrackerError as exc:
+            outcomes.append(str(exc))
+
+    threads = [threading.Thread(target=attempt) for _ in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert outcomes.count("ok") == 1, outcomes
+    assert all("already exists" in o for o in outcomes if o != "ok")
+    assert [p.name for p in (log.root / "events" / "2025").iterdir()] == ["2025-11-10-cn-test.yaml"]
+
+
+def test_new_in_parallel_processes(log: LogBuilder, tmp_path: Path) -> None:
+    args = ["--data", str(log.root), *NEW, "--date", "2025-11-10"]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "retracker", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        for _ in range(12)
+    ]
+    codes = [p.wait(timeout=120) for p in procs]
+    for p in procs:
+        p.stdout.close()  # type: ignore[union-attr]
+        p.stderr.close()  # type: ignore[union-attr]
+    assert sorted(codes) == [0] + [2] * 11
+    assert len(list((log.root / "events" / "2025").iterdir())) == 1
+
+
+@pytest.mark.parametrize("how", ["year-folder-link", "events-link", "dangling-file-link", "file-link"])
+def test_new_never_writes_through_a_symlink(log: LogBuilder, tmp_path: Path, how: str) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    name = "2025-11-10-cn-test.yaml"
+    if how == "year-folder-link":
+        (log.root / "events" / "2025").symlink_to(outside)
+    elif how == "events-link":
+        shutil.rmtree(log.root / "events")
+        (log.root / "events").symlink_to(outside)
+    else:
+        (log.root / "events" / "2025").mkdir()
+        target = outside / "victim.yaml"
+        if how == "file-link":
+            target.write_text("keep me\n")
+        (log.root / "events" / "2025" / name).symlink_to(target)
+    result = run(*NEW, "--date", "2025-11-10", data=log.root)
+    assert result.exit_code == 2, result.output
+    assert "symlink" in result.output or "already exists" in result.output
+    assert [p.read_text() for p in outside.rglob("*") if p.is_file()] in ([], ["keep me\n"])
+
+
+def test_new_reports_file_system_errors_in_one_line(log: LogBuilder) -> None:
+    (log.root / "events" / "2025").write_text("a file where a folder should be")
+    result = run(*NEW, "--date", "2025-11-10", data=log.root)
+    assert result.exit_code == 2
+    assert_one_line_error(result.output)
+
+
+@pytest.mark.parametrize("errno_name", ["ENOSPC", "EACCES", "EROFS", "EIO"])
+def test_new_when_the_disk_refuses(log: LogBuilder, monkeypatch: pytest.MonkeyPatch, errno_name: str) -> None:
+    import errno
+
+    code = getattr(errno, errno_name)
+
+    def refuse(fd: int, data: object) -> int:
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(os, "write", refuse)
+    result = run(*NEW, "--date", "2025-11-10", data=log.root)
+    assert result.exit_code == 2, result.output
+    assert "cannot write" in result.output and os.strerror(code) in result.output
+    assert_one_line_error(result.output)
+    assert list((log.root / "events").rglob("*")) == [log.root / "events" / "2025"]  # no temp file left
+
+
+# ===================================================== wrong answers: invented dates
+
+
+@pytest.mark.parametrize(
+    "text", ["2025", "10/11/2025", "251110", "2025-11", "Nov 2025", "0000-01-01", "", "today", "2025-02-30"]
+)
+def test_new_never_invents_a_day(log: LogBuilder, text: str) -> None:
+    result = run(*NEW, "--date", text, data=log.root)
+    assert result.exit_code == 2, result.output
+    assert "YYYY-MM-DD" in result.output or "four digits" in result.output
+    assert not list((log.root / "events").rglob("*.yaml"))
+
+
+def test_new_takes_a_full_iso_date(log: LogBuilder) -> None:
+    result = run(*NEW, "--date", "2025-11-10", data=log.root)
+    assert result.exit_code == 0, result.output
+    assert (log.root / "events" / "2025" / "2025-11-10-cn-test.yaml").is_file()
+
+
+@pytest.mark.parametrize(
+    "command", [["status", "--on"], ["show", "-e", "Dy", "--on"], ["upcoming", "--from"]]
+)
+def test_an_empty_date_is_an_error_not_today(log: LogBuilder, command: list[str]) -> None:
+    result = run(*command, "", data=log.root)
+    assert result.exit_code == 2, result.output
+    assert "cannot read date ''" in result.output
+
+
+def test_event_builder_is_valid(log: LogBuilder) -> None:
+    assert dump(event_dict())  # the shared builder the tests above rely on
