@@ -152,9 +152,10 @@ def test_diff_between_directories_and_git_revisions(data: Path, log: LogBuilder)
         "added": ["2025-11-01-cn-added"],
         "removed": ["2025-10-09-cn-mofcom-61-overseas"],
         "changed": [{"id": "2024-08-15-cn-antimony", "fields": ["title"]}],
+        "unreadable": [],
     }
     same = runner.invoke(app, ["--data", str(data), "diff", str(data), str(data), "--json"])
-    assert json.loads(same.stdout) == {"added": [], "removed": [], "changed": []}
+    assert json.loads(same.stdout) == {"added": [], "removed": [], "changed": [], "unreadable": []}
     table = runner.invoke(app, ["--data", str(data), "diff", "HEAD"])
     assert "2025-11-01-cn-added" in table.stdout and "title" in table.stdout
     bad = runner.invoke(app, ["--data", str(data), "diff", "no-such-rev"])
