@@ -52,3 +52,16 @@ def test_bis_december_2024_rule_targets_every_destination_it_names(engine: Statu
     bis = engine.ds.by_id["2024-12-02-us-bis-advanced-computing-semiconductor-controls"]
     assert {"CN", "MO", "JP", "KR", "SG"} <= set(bis.targets)
     assert "ALL" not in bis.targets
+
+
+def test_april_2025_china_rates_replace_each_other(engine: StatusEngine) -> None:
+    """84% from 9 April, 125% from 10 April (replacing it), both gone from 14 May; 20% -> 10% fentanyl."""
+    r84 = "2025-04-08-us-wh-14259-china-reciprocal-84pct"
+    r125 = "2025-04-09-us-wh-14266-china-reciprocal-125pct"
+    assert _on(engine, r84, "2025-04-09")[0] == "in-force"
+    assert _on(engine, r84, "2025-04-10") == ("superseded", (r125,))
+    assert _on(engine, r125, "2025-05-13")[0] == "in-force"
+    assert _on(engine, r125, "2025-05-14")[0] == "revoked"
+    f20 = "2025-03-03-us-wh-fentanyl-tariff-increase-20pct"
+    assert _on(engine, f20, "2025-11-09")[0] == "in-force"
+    assert _on(engine, f20, "2025-11-10") == ("superseded", ("2025-11-04-us-wh-fentanyl-tariff-reduction",))
