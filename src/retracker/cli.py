@@ -143,6 +143,9 @@ Until = Annotated[
     str | None, typer.Option(metavar="DATE", help="Up to this date; a partial date covers its whole period.")
 ]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+Excel = Annotated[
+    bool, typer.Option("--excel", help="CSV for Excel: UTF-8 with a byte order mark (Chinese reads right).")
+]
 On = Annotated[
     str | None, typer.Option("--on", metavar="DATE", help="The date to answer for (default: today).")
 ]
@@ -476,6 +479,13 @@ def status(
         bool, typer.Option("--all", help="Include ended measures (expired, superseded, revoked).")
     ] = False,
     as_json: AsJson = False,
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help="table, json or csv.")
+    ] = "table",
+    output: Annotated[
+        str | None, typer.Option("--output", "-o", metavar="FILE", help="Write here, not stdout.")
+    ] = None,
+    excel: Excel = False,
 ) -> None:
     """What is in force on a date, what binds first, and why.
 
@@ -484,24 +494,51 @@ def status(
     \b
       retracker status --country US
       retracker status --on 2025-11-20 --element Ga --json
+      retracker status --on 2025-11-20 -f csv --excel -o in-force.csv
     """
     from .status import ENDED, binding_first
 
+    fmt = _status_format(output_format, as_json, output, excel)
     day = _today(on)
     codes = _filters(None, country, None, None).countries
     f = _filters(element, None, issuer, None)
-    pairs, coverage = _listing(ctx, f, day, measures_only=True, targets=codes)
+    pairs, coverage = _listing(ctx, f, day, measures_only=True, targets=codes, with_json=fmt != "table")
     _coverage_warning(coverage, day)
     found = binding_first((e, st) for e, st in pairs if st is not None)
     if not show_all:
         found = [(e, st) for e, st in found if st.status not in ENDED]
-    if as_json:
-        _print_json_array(st.to_json() for _, st in found)
+    if fmt != "table":
+        _write_status_rows(found, fmt, output, excel)
         return
     from .render import status_table
 
     _print(status_table(found, _lang(ctx)))
     typer.echo(f"{len(found)} measure(s) on {day}", err=True)
+
+
+def _status_format(output_format: str, as_json: bool, output: str | None, excel: bool) -> str:
+    from .diagnostics import RetrackerError
+    from .export import STATUS_FORMATS
+
+    fmt = "json" if as_json else output_format.lower()
+    if fmt not in STATUS_FORMATS:
+        raise RetrackerError(f"unknown status format '{output_format}'", hint="use table, json or csv")
+    if output and fmt == "table":
+        fmt = "csv" if output.lower().endswith(".csv") else "json"
+    if excel and fmt != "csv":
+        raise RetrackerError("--excel is for CSV", hint="add --format csv")
+    return fmt
+
+
+def _write_status_rows(found, fmt: str, output: str | None, excel: bool) -> None:
+    from pathlib import Path
+
+    from .export import status_rows_csv, status_rows_json, write_chunks
+
+    chunks = status_rows_csv(found) if fmt == "csv" else status_rows_json(found)
+    write_chunks(chunks, Path(output) if output else None, sys.stdout.write, bom=excel)
+    if output:
+        typer.echo(f"wrote {len(found)} status row(s) to {output}", err=True)
 
 
 @app.command()
@@ -618,6 +655,13 @@ def export(
     kind: Kind = None,
     since: Since = None,
     until: Until = None,
+    on: Annotated[
+        str | None,
+        typer.Option(
+            "--on", metavar="DATE", help="Add each measure's status on this date (csv, json, jsonl)."
+        ),
+    ] = None,
+    excel: Excel = False,
 ) -> None:
     """Export events (the timeline filters apply) as CSV, JSON, JSON Lines, iCalendar or SQLite.
 
@@ -630,6 +674,7 @@ def export(
       retracker export --format csv --element Sb > antimony.csv
       retracker export -o events.sqlite && datasette events.sqlite
       retracker export --country US -o measures.ics
+      retracker export -f csv --on 2025-11-20 --excel -o status.csv
     """
     import sys
     from pathlib import Path
@@ -639,15 +684,28 @@ def export(
     from .export import export as run_export
     from .query import filter_events
 
-    fmt = output_format or _format_from_suffix(output)
+    fmt = (output_format or _format_from_suffix(output)).lower()
     if fmt not in FORMATS:
         raise RetrackerError(f"unknown export format '{fmt}'", hint="use " + ", ".join(FORMATS))
+    if excel and fmt != "csv":
+        raise RetrackerError("--excel is for CSV", hint="add --format csv")
+    if on is not None and fmt not in STREAMED:
+        raise RetrackerError(
+            f"--on does not apply to {fmt}",
+            hint="csv, json and jsonl carry a status; the sqlite export has every date (status_spans)",
+        )
     f = _filters(element, country, issuer, kind, since, until)
-    if fmt in STREAMED:  # JSON and JSON Lines: the index's rows, written as they are produced
-        from .export import stream
+    if fmt in STREAMED:  # CSV, JSON and JSON Lines: the index's rows, written as they are produced
+        from .export import stream, stream_with_status
 
-        pairs, _ = _listing(ctx, f, with_json=True)
-        stream([e for e, _ in pairs], fmt, Path(output) if output else None, sys.stdout.write)
+        day = _today(on) if on is not None else None
+        pairs, coverage = _listing(ctx, f, day, with_json=True)
+        target = Path(output) if output else None
+        if day is None:
+            stream([e for e, _ in pairs], fmt, target, sys.stdout.write, bom=excel)
+        else:
+            _coverage_warning(coverage, day)
+            stream_with_status(pairs, fmt, target, sys.stdout.write, bom=excel)
         if output:
             typer.echo(f"wrote {len(pairs)} event(s) to {output}", err=True)
         return

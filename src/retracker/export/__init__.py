@@ -30,6 +30,7 @@ library's own page layout):
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,6 +43,16 @@ from .csv_format import CSV_COLUMNS, LIST_SEP, csv_chunks, csv_row, csv_text, re
 from .ics_format import DatedChange, dated_changes, ics_text, primary_source_url
 from .json_format import json_chunks, json_text, jsonl_chunks, jsonl_text
 from .sqlite_format import FTS_SQL, SCHEMA_SQL, SQLITE_SCHEMA_VERSION, write_sqlite
+from .status_format import (
+    STATUS_COLUMNS,
+    STATUS_FIELDS,
+    STATUS_FORMATS,
+    status_record,
+    status_rows_csv,
+    status_rows_json,
+    with_status_csv,
+    with_status_json,
+)
 
 if TYPE_CHECKING:
     from ..dataset import Dataset
@@ -53,6 +64,9 @@ __all__ = [
     "LIST_SEP",
     "SCHEMA_SQL",
     "SQLITE_SCHEMA_VERSION",
+    "STATUS_COLUMNS",
+    "STATUS_FIELDS",
+    "STATUS_FORMATS",
     "STREAMED",
     "DatedChange",
     "csv_chunks",
@@ -69,7 +83,14 @@ __all__ = [
     "primary_source_url",
     "read_csv",
     "sort_events",
+    "status_record",
+    "status_rows_csv",
+    "status_rows_json",
     "stream",
+    "stream_with_status",
+    "with_status_csv",
+    "with_status_json",
+    "write_chunks",
     "write_sqlite",
 ]
 
@@ -122,13 +143,25 @@ def _writing(output: Path, write: Callable[[], object]) -> None:
         raise RetrackerError(f"cannot write {output}: {reason}") from None
 
 
-def stream(events: Iterable[Any], fmt: str, output: Path | None, write: Callable[[str], object]) -> None:
+def stream(
+    events: Iterable[Any], fmt: str, output: Path | None, write: Callable[[str], object], *, bom: bool = False
+) -> None:
     """Export ``events`` as CSV, JSON or JSON Lines without holding the whole text: to ``write``
     (standard output) or atomically to ``output`` (a failure leaves the old file intact).
 
     ``events`` may be index rows (see :class:`retracker.cache.Row`): the same text results.
+    ``bom`` starts the text with a UTF-8 byte order mark (``--excel``: Excel on Windows reads
+    a CSV as UTF-8 only then).
     """
-    chunks = STREAMED[fmt](sort_events(events))
+    write_chunks(STREAMED[fmt](sort_events(events)), output, write, bom=bom)
+
+
+def write_chunks(
+    chunks: Iterable[str], output: Path | None, write: Callable[[str], object], *, bom: bool = False
+) -> None:
+    """Write text produced in chunks to ``write`` or atomically to the file ``output``."""
+    if bom:
+        chunks = itertools.chain(["\ufeff"], chunks)
     if output is None:
         for chunk in chunks:
             write(chunk)
@@ -140,6 +173,25 @@ def stream(events: Iterable[Any], fmt: str, output: Path | None, write: Callable
                 handle.write(chunk)
 
     _writing(output, write_file)
+
+
+def stream_with_status(
+    pairs: Iterable[tuple[Any, Any]],
+    fmt: str,
+    output: Path | None,
+    write: Callable[[str], object],
+    *,
+    bom: bool = False,
+) -> None:
+    """:func:`stream` of ``(event, status on a day)`` pairs: each event carries its status."""
+    ordered = sorted(pairs, key=lambda pair: (pair[0].date, pair[0].id))
+    if fmt == "csv":
+        chunks = with_status_csv(ordered)
+    elif fmt in ("json", "jsonl"):
+        chunks = with_status_json(ordered, lines=fmt == "jsonl")
+    else:
+        raise RetrackerError(f"--on does not apply to {fmt}", hint="use csv, json or jsonl")
+    write_chunks(chunks, output, write, bom=bom)
 
 
 STREAMED: dict[str, Callable[[Iterable[Any]], Iterator[str]]] = {

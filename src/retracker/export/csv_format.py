@@ -80,12 +80,19 @@ def csv_text(events: Sequence[Event], ds: Dataset | None = None) -> str:
 
 def csv_chunks(events: Iterable[Any], batch: int = 500) -> Iterator[str]:
     """:func:`csv_text`, a batch of events at a time."""
+    return record_chunks((csv_row(e) for e in events), CSV_COLUMNS, batch)
+
+
+def record_chunks(
+    records: Iterable[dict[str, str]], columns: Sequence[str], batch: int = 500
+) -> Iterator[str]:
+    """CSV text of ``records`` (cells keyed by ``columns``, missing ones empty), header first,
+    formula-like cells guarded; a batch of rows at a time."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for n, event in enumerate(events, 1):
-        row = csv_row(event)
-        writer.writerow(_guard(row[col]) for col in CSV_COLUMNS)
+    writer.writerow(columns)
+    for n, row in enumerate(records, 1):
+        writer.writerow(_guard(row.get(col, "")) for col in columns)
         if n % batch == 0:
             yield buffer.getvalue()
             buffer.seek(0)

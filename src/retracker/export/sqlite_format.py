@@ -20,7 +20,7 @@ from .common import json_dumps, sort_events
 if TYPE_CHECKING:
     from ..dataset import Dataset
 
-SQLITE_SCHEMA_VERSION = 1
+SQLITE_SCHEMA_VERSION = 2
 """``PRAGMA user_version`` of the SQLite export; bumped when :data:`SCHEMA_SQL` changes."""
 
 
@@ -86,6 +86,20 @@ CREATE TABLE figures (
     period TEXT,
     note TEXT
 );
+-- Every measure's status history, one row per run of days with the same status (what
+-- `retracker status` answers for any day). `until` is exclusive: the first day of the next
+-- span; NULL while it still holds at the end of the log. In force on D:
+--   SELECT * FROM status_spans WHERE since <= D AND (until IS NULL OR until > D)
+CREATE TABLE status_spans (
+    event_id TEXT NOT NULL REFERENCES events(id),
+    status TEXT NOT NULL,               -- in-force, suspended-in-part, suspended, announced, expired, revoked
+    since TEXT NOT NULL,
+    until TEXT,
+    reason TEXT NOT NULL,
+    because TEXT NOT NULL,              -- ids of the events that made it so, space-separated
+    parts TEXT,                         -- JSON {part: status} when parts differ, else NULL
+    projected INTEGER NOT NULL          -- 1 when the span begins after the log's coverage date
+);
 CREATE INDEX events_kind ON events(kind);
 CREATE INDEX events_date ON events(date);
 CREATE INDEX materials_material ON materials(material);
@@ -96,6 +110,8 @@ CREATE INDEX sources_event ON sources(event_id);
 CREATE INDEX relations_event ON relations(event_id);
 CREATE INDEX relations_target ON relations(target_id);
 CREATE INDEX parts_event ON parts(event_id);
+CREATE INDEX status_spans_event ON status_spans(event_id);
+CREATE INDEX status_spans_since ON status_spans(since);
 """
 """The normalised tables of the SQLite export (the FTS5 table is added when available)."""
 
@@ -140,6 +156,7 @@ def _build(temp: Path, ordered: Sequence[Event], ds: Dataset | None) -> None:
         fts = _create_fts(con)
         with con:
             _fill(con, ordered, fts=fts)
+            _fill_spans(con, ordered, ds)
             _write_meta(con, ds, fts=fts)
         con.execute(f"PRAGMA user_version = {SQLITE_SCHEMA_VERSION}")
         verdict = con.execute("PRAGMA integrity_check").fetchone()[0]
@@ -251,6 +268,31 @@ def _fill_children(con: sqlite3.Connection, e: Event) -> None:
         "INSERT INTO figures VALUES (?,?,?,?,?,?,?)",
         [(e.id, n, f.metric, f.value, f.unit, f.period, f.note) for n, f in enumerate(e.figures)],
     )
+
+
+def _fill_spans(con: sqlite3.Connection, events: Sequence[Event], ds: Dataset | None) -> None:
+    """The status history of every measure among ``events``, read in the context of ``ds``."""
+    from ..dataset import Dataset
+    from ..status import StatusEngine
+
+    context = ds if ds is not None else Dataset(None, list(events))
+    engine = StatusEngine(context)
+    for event in events:
+        if not event.is_measure or event.withdrawn is not None:
+            continue
+        con.executemany(
+            "INSERT INTO status_spans VALUES (?,?,?,?,?,?,?,?)",
+            [_span_row(event.id, span, context.coverage) for span in engine.spans(event)],
+        )
+
+
+def _span_row(event_id: str, span: Any, coverage: dt.date | None) -> tuple[Any, ...]:
+    parts = json_dumps(span.parts, event_id, separators=(",", ":")) if span.parts else None
+    projected = bool(getattr(span, "projected", False)) or (coverage is not None and span.since > coverage)
+    return (
+        event_id, span.status, _iso(span.since), _iso(span.until), span.reason,
+        " ".join(span.because), parts, int(projected),
+    )  # fmt: skip
 
 
 def _fts_row(e: Event) -> tuple[Any, ...]:
