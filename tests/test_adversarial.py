@@ -243,3 +243,83 @@ def test_an_empty_date_is_an_error_not_today(log: LogBuilder, command: list[str]
 
 def test_event_builder_is_valid(log: LogBuilder) -> None:
     assert dump(event_dict())  # the shared builder the tests above rely on
+
+
+# ===================================================== which log (issue 15 item 3)
+
+
+def test_the_nearest_log_from_the_current_folder_up(
+    repo: LogBuilder, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    checkout = repo.root.parent
+    for cwd in (checkout, repo.root, repo.root / "events" / "2025"):
+        monkeypatch.chdir(cwd)
+        result = runner.invoke(app, ["timeline", "--json"])
+        assert result.exit_code == 0, result.output
+        assert [e["id"] for e in json.loads(result.stdout)] == [event_dict()["id"]]
+        assert f"log: {repo.root} (the nearest dataset.yaml" in result.stderr
+    monkeypatch.chdir(checkout)
+    second = repo.add(id="2025-05-05-cn-second-measure", date="2025-05-05", instrument_key=None)
+    git(checkout, "add", ".")
+    git(checkout, "commit", "-q", "-m", "two")
+    result = runner.invoke(app, ["diff", "HEAD~1", "--json"])  # README's example, in a checkout
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["added"] == [second.stem]
+
+
+def test_data_option_then_variable_then_nearest(
+    log: LogBuilder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = LogBuilder(tmp_path / "other")
+    other.add(id="2025-06-06-cn-other-measure", date="2025-06-06", instrument_key=None)
+    monkeypatch.chdir(log.root)
+    monkeypatch.setenv("RETRACKER_DATA", str(other.root))
+    by_env = runner.invoke(app, ["timeline", "--json"])
+    assert [e["id"] for e in json.loads(by_env.stdout)] == ["2025-06-06-cn-other-measure"]
+    assert "(from RETRACKER_DATA)" in by_env.stderr
+    by_option = runner.invoke(app, ["--data", str(log.root), "timeline", "--json"])
+    assert json.loads(by_option.stdout) == []
+    assert "(from --data)" in by_option.stderr
+
+
+@pytest.mark.parametrize("value", ["events", "missing", "dataset.yaml", " "])
+def test_a_variable_that_names_no_log_says_so(
+    log: LogBuilder, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("RETRACKER_DATA", str(log.root / value) if value.strip() else value)
+    result = runner.invoke(app, ["status"])
+    assert result.exit_code == 2
+    assert_one_line_error(result.output)
+    assert "RETRACKER_DATA" in result.output and "--data" not in result.output.split("(")[0]
+    if value == "events":
+        assert "the folder has no dataset.yaml" in result.output
+        assert f"use {log.root}, the folder holding dataset.yaml" in result.output
+
+
+def test_an_empty_data_option_is_an_error(log: LogBuilder) -> None:
+    result = runner.invoke(app, ["--data", "", "status"])
+    assert result.exit_code == 2 and "--data is empty" in result.output
+
+
+def test_version_verbose_says_which_log(log: LogBuilder, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(log.root)
+    result = runner.invoke(app, ["--version", "--verbose"])
+    assert result.exit_code == 0
+    assert f"log: {log.root} (the nearest dataset.yaml" in result.stdout
+
+
+def test_new_refuses_the_installed_copy(log: LogBuilder, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sysconfig
+
+    real = sysconfig.get_paths()
+    monkeypatch.setattr(sysconfig, "get_paths", lambda: {**real, "purelib": str(log.root.parent)})
+    result = run(*NEW, "--date", "2025-11-10", data=log.root)
+    assert result.exit_code == 2
+    assert "is the installed copy" in result.output and "lost on the next install" in result.output
+    assert not list((log.root / "events").rglob("*.yaml"))
+
+
+def test_the_bundled_log_outside_any_checkout(tmp_path: Path) -> None:
+    proc = subprocess_run("--version", "--verbose", cwd=tmp_path, drop=("RETRACKER_DATA",))
+    assert proc.returncode == 0
+    assert b"(the copy bundled with retracker)" in proc.stdout

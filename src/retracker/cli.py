@@ -24,10 +24,15 @@ class RetrackerGroup(TyperGroup):
     """Turns known errors into one line and exit 2, unexpected ones into exit 3."""
 
     def invoke(self, ctx: Any) -> Any:
+        from . import datadir
+
+        datadir.forget()
         try:
-            return super().invoke(ctx)
+            answer = super().invoke(ctx)
         except Exception as exc:  # the one place every command's failure ends up
             if _is_cli_exception(exc):
+                if getattr(exc, "exit_code", None) in (0, 1):  # lint's findings are an answer too
+                    _log_footer()
                 raise
             from .diagnostics import RetrackerError
 
@@ -38,6 +43,17 @@ class RetrackerGroup(TyperGroup):
             if isinstance(exc, BrokenPipeError):
                 raise typer.Exit(0) from None
             _internal_error(ctx, exc)
+        _log_footer()
+        return answer
+
+
+def _log_footer() -> None:
+    """Every answer says, on stderr, which log it read (see datadir.py)."""
+    from . import datadir
+
+    found = datadir.last_used()
+    if found is not None:
+        typer.echo(f"log: {found.describe()}", err=True)
 
 
 def _is_cli_exception(exc: Exception) -> bool:
@@ -165,8 +181,8 @@ def main_callback(
             "--data",
             "-d",
             metavar="DIR",
-            envvar="RETRACKER_DATA",
-            help="Data directory (holds dataset.yaml).",
+            help="Data directory (holds dataset.yaml); else $RETRACKER_DATA, else the nearest "
+            "dataset.yaml from here up (or its data/), else the bundled log.",
         ),
     ] = None,
     lang: Annotated[
@@ -198,21 +214,27 @@ def main_callback(
     if version:
         typer.echo(f"retracker {__version__}")
         if verbose:
-            typer.echo(_version_details())
+            typer.echo(_version_details(data))
         raise typer.Exit(0)
     if ctx.invoked_subcommand is None:
         typer.echo(ctx.get_help())
         raise typer.Exit(0)
 
 
-def _version_details() -> str:
+def _version_details(data: str | None) -> str:
     import platform
     from importlib.metadata import version
 
+    from . import datadir
+    from .diagnostics import RetrackerError
     from .yamlio import LOADER_NAME
 
+    try:
+        log = datadir.find(data).describe()
+    except RetrackerError as exc:
+        log = f"none ({exc})"
     libs = ", ".join(f"{p} {version(p)}" for p in ("pydantic", "PyYAML", "typer", "rich"))
-    return f"python {platform.python_version()}; {libs}; YAML loader: {LOADER_NAME}"
+    return f"python {platform.python_version()}; {libs}; YAML loader: {LOADER_NAME}\nlog: {log}"
 
 
 def _dataset(ctx: typer.Context, f):
@@ -811,12 +833,13 @@ def new(
       retracker new --date 2026-11-10 --issuer CN --kind suspension --title "Extension"
       retracker new  (asks for date, issuer, kind and title)
     """
-    from .dataset import resolve_data_dir
+    from . import datadir
     from .scaffold import Draft, create, parse_date
 
     day = parse_date(date)
-    root = resolve_data_dir(_state(ctx).get("data"))
-    path = create(root, Draft(day, issuer, kind, title, authority, number))
+    found = datadir.find(_state(ctx).get("data"))
+    datadir.refuse_installed(found)
+    path = create(found.path, Draft(day, issuer, kind, title, authority, number))
     typer.echo(str(path))
     typer.echo("fill in the TODOs from the source you read, then: retracker lint " + str(path), err=True)
 

@@ -32,24 +32,17 @@ EVENT_SUFFIX = ".yaml"
 
 def bundled_data_dir() -> Path:
     """The log shipped with the package (in a wheel) or beside it (in a checkout)."""
-    here = Path(__file__).resolve().parent
-    packaged = here / "_data"
-    if (packaged / "dataset.yaml").is_file():
-        return packaged
-    return here.parent.parent / "data"
+    from . import datadir
+
+    return datadir.bundled_data_dir()
 
 
 def resolve_data_dir(option: str | os.PathLike[str] | None = None) -> Path:
-    """``--data DIR``, else ``$RETRACKER_DATA``, else the bundled log."""
-    chosen = option or os.environ.get(ENV_VAR) or bundled_data_dir()
-    path = Path(chosen)
-    if not (path / "dataset.yaml").is_file():
-        origin = "--data" if option else (ENV_VAR if os.environ.get(ENV_VAR) else "bundled log")
-        raise RetrackerError(
-            f"no dataset.yaml in {path} ({origin})",
-            hint="point --data or RETRACKER_DATA at a folder holding dataset.yaml and events/",
-        )
-    return path
+    """``--data DIR``, else ``$RETRACKER_DATA``, else the nearest dataset.yaml from the
+    current folder up (a checkout's ``data/`` counts), else the bundled log (see datadir.py)."""
+    from . import datadir
+
+    return datadir.find(option).path
 
 
 def find_root(start: Path) -> Path | None:

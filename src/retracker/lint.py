@@ -436,7 +436,12 @@ def lint_paths(
 def _root_for(given: list[Path], data: str | os.PathLike[str] | None) -> Path | None:
     if data is not None or not given:
         return resolve_data_dir(data)
-    return find_root(given[0])
+    root = find_root(given[0])
+    if root is not None:
+        from . import datadir
+
+        datadir.note(datadir.DataDir(root, "walked"))
+    return root
 
 
 def _expand(given: list[Path], links: dict[str, bool]) -> list[Path]:
