@@ -329,7 +329,10 @@ def test_chinese_tables_stay_aligned(data: Path) -> None:
     out = run(data, "--lang", "zh", "timeline").stdout
     rows = [line for line in out.splitlines() if line.strip()]
     assert any("锑出口管制" in line for line in rows)
-    header, rule = rows[0], rows[1]
-    assert "日期" in header and set(rule.strip()) == {"─"}
-    assert {cell_len(line.rstrip()) for line in rows[2:]} <= set(range(cell_len(rule.rstrip()) + 1))
-    assert all(line.index("20") == 1 for line in rows[2:] if line[:3].strip().startswith("20"))
+    header = rows[0]
+    ruled = next(i for i, line in enumerate(rows) if set(line.strip()) == {"─"})
+    rule = rows[ruled]
+    assert "日期" in header
+    body = rows[ruled + 1 :]
+    assert {cell_len(line.rstrip()) for line in body} <= set(range(cell_len(rule.rstrip()) + 1))
+    assert all(line.index("20") == 0 for line in body if line[:3].strip().startswith("20"))

@@ -278,6 +278,24 @@ def _answer(ctx: typer.Context, from_index, from_yaml):
     return from_yaml(ds), ds.coverage
 
 
+def _handles(ctx: typer.Context) -> dict[str, str]:
+    """Every event's handle (see retracker.handles), from the index or the YAML."""
+    from . import cache
+    from .handles import entries_of, handles
+
+    entries, _ = _answer(ctx, cache.entries, lambda ds: entries_of(ds.events))
+    return handles(entries)
+
+
+def _nothing(f, what: str = "events", *more: str) -> bool:
+    """Say so, in one sentence on stderr, when a query matched nothing (True then):
+    ``no events match: material Sb, 2010``."""
+    from .render import describe
+
+    typer.echo(f"no {what} match: {describe(f, *more)}", err=True)
+    return True
+
+
 def _read_warning(ds) -> None:
     if ds.diagnostics:
         typer.echo(
@@ -377,9 +395,11 @@ def timeline(
     if as_json:
         _print_json_array(e.to_json() for e in events)
         return
+    if not events and _nothing(f):
+        return
     from .render import timeline_table
 
-    _print(timeline_table(events, _lang(ctx)))
+    _print(timeline_table(events, _lang(ctx), _handles(ctx)))
     typer.echo(f"{len(events)} event(s); log reviewed up to {coverage}", err=True)
 
 
@@ -419,13 +439,16 @@ def show(
     if event_id:
         _show_one(ctx, event_id, day, as_json)
         return
-    pairs, _ = _listing(ctx, _filters(element, country, None, kind), day, with_json=as_json)
+    f = _filters(element, country, None, kind)
+    pairs, _ = _listing(ctx, f, day, with_json=as_json)
     if as_json:
         _print_json_array(_with_status(e, st) for e, st in pairs)
         return
+    if not pairs and _nothing(f):
+        return
     from .render import element_view
 
-    _print(element_view(pairs, _lang(ctx)))
+    _print(element_view(pairs, _lang(ctx), _handles(ctx)))
     typer.echo(f"{len(pairs)} event(s); status as of {day}", err=True)
 
 
@@ -532,9 +555,11 @@ def status(
     if fmt != "table":
         _write_status_rows(found, fmt, output, excel)
         return
+    if not found and _nothing(_filters(element, country, issuer, None), "measures", f"on {day}"):
+        return
     from .render import status_table
 
-    _print(status_table(found, _lang(ctx)))
+    _print(status_table(found, _lang(ctx), _handles(ctx)))
     typer.echo(f"{len(found)} measure(s) on {day}", err=True)
 
 
@@ -599,9 +624,11 @@ def upcoming(
     if as_json:
         _print_json_array(c.to_json() for c in changes)
         return
+    if not pairs and _nothing(f, "changes", f"from {first} to {last}"):
+        return
     from .render import upcoming_table
 
-    _print(upcoming_table(pairs, _lang(ctx)))
+    _print(upcoming_table(pairs, _lang(ctx), _handles(ctx)))
     typer.echo(f"{len(changes)} change(s) from {first} to {last}", err=True)
 
 
@@ -880,9 +907,11 @@ def search_command(
     if as_json:
         _print_json_array(h.to_json() for h in hits)
         return
+    if not hits and _nothing(f, "events", repr(text)):
+        return
     from .render import timeline_table
 
-    _print(timeline_table([h.event for h in hits], _lang(ctx)))
+    _print(timeline_table([h.event for h in hits], _lang(ctx), _handles(ctx)))
     typer.echo(f"{len(hits)} hit(s) for {text!r}", err=True)
 
 

@@ -1,36 +1,42 @@
-"""Tables that scale: a rich Table for a screenful, a streamed plain layout for thousands of rows.
+"""Tables that scale and never lose a character: one layout for the screen and for a stream.
 
-rich lays out a whole table before it prints the first line: it measures every cell, wraps it
-into segments and keeps the lot in memory, about a millisecond a row on the project's machine
-(20 s for the 20,000 rows of ``show --element Sb`` on a 100,000-event log). A :class:`Grid`
-describes a table once (columns and rows of text); up to :data:`STREAM_ROWS` rows it prints
-through rich, beyond that :meth:`Grid.stream` writes the same layout (the same columns, edges
-and word wrapping, without colour) line by line, in a fraction of the time and memory.
+A :class:`Grid` describes a table once (columns and rows of text). Its layout is computed
+here, not by rich: column widths from the cells, then each cell wrapped at word boundaries
+(a space, or after a hyphen or slash before a letter) so that a material, a country, a date
+or an id is never cut inside a word, and no character is ever dropped at a break. Printed
+through rich (:meth:`Grid.__rich_console__`) the lines carry colour; beyond
+:data:`STREAM_ROWS` rows :meth:`Grid.stream` writes the same lines as plain text, line by
+line, in a fraction of the time and memory. Every cell passes :func:`retracker.terminal.clean`
+first: data text never reaches the terminal as a control sequence.
 """
 
 from __future__ import annotations
 
-import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple, Union
 
 from rich.cells import cell_len
 
+from .terminal import clean
+
 if TYPE_CHECKING:
-    from rich.table import Table
+    from rich.console import Console, ConsoleOptions
     from rich.text import Text
 
 STREAM_ROWS = 250
-"""Tables with more rows than this are streamed as plain text rather than laid out by rich."""
+"""Tables with more rows than this are streamed as plain text rather than printed through rich."""
 
-GAP = "   "
-"""Between two columns: rich's padding of one space on each side of a blank divider."""
+GAP = "  "
+"""Between two columns."""
+
+BREAK_AFTER = "-/"
+"""A line may break after these when a letter follows (``rare-`` / ``earth``), never in ``2025-10``."""
 
 
 class Styled(NamedTuple):
-    """Text whose tail, from ``start``, has a rich style (colour in the rich table only)."""
+    """Text whose tail, from ``start``, has a rich style (colour on the terminal only)."""
 
     text: str
     style: str
@@ -52,6 +58,22 @@ class Column:
     ratio: int | None = None
     min_width: int | None = None
     max_width: int | None = None
+    hyphens: bool = True
+    """May a line break after a hyphen or slash (``technology-`` / ``control``)? Off for
+    columns of vocabulary values, which break only between values."""
+    spill: int = 0
+    """When the row does not fit the width, spilling columns (lowest number first) move
+    onto their own lines under the row, indented by the first column; 0 never spills."""
+
+
+@dataclass
+class Layout:
+    widths: list[int]
+    """Each column's width (a spilled column: the width of its own lines)."""
+    spilled: list[int]
+    """Columns printed on their own lines under the row, in this order."""
+    indent: int
+    """Where spilled lines start."""
 
 
 @dataclass
@@ -64,54 +86,121 @@ class Grid:
     def add_row(self, *cells: Cell) -> None:
         self.rows.append(cells)
 
-    def __rich__(self) -> Table:
-        return self.table()
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Text]:
+        from rich.text import Text
 
-    def table(self) -> Table:
-        from rich import box
-        from rich.table import Table
-
-        table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-        for c in self.columns:
-            table.add_column(
-                c.header,
-                overflow="fold",
-                no_wrap=c.no_wrap,
-                ratio=c.ratio,
-                min_width=c.min_width,
-                max_width=c.max_width,
-            )
-        for row in self.rows:
-            table.add_row(*(c.rich() if isinstance(c, Styled) else c for c in row))
-        return table
+        rows = [tuple(_rich(c) for c in row) for row in self.rows]
+        layout = self.layout([tuple(t.plain for t in row) for row in rows], options.max_width)
+        for line in self._header(layout):
+            yield _line(Text(line, style="bold") if set(line) != {"─"} else Text(line))
+        for row in rows:
+            wrapped = [self._wrap_text(text, i, layout) for i, text in enumerate(row)]
+            for parts in self._row_lines(wrapped, layout, Text):
+                line = Text()
+                for part in parts:
+                    if isinstance(part, str):
+                        line.append(part)
+                    else:
+                        line.append_text(part)
+                yield _line(line)
 
     def stream(self, write: Callable[[str], object], width: int) -> None:
         """Write the table as plain lines, wrapped to fit ``width`` columns of the terminal."""
         rows = [tuple(_plain(c) for c in row) for row in self.rows]
-        widths = self.widths(rows, width)
-        header = GAP.join(_pad(c.header, w) for c, w in zip(self.columns, widths, strict=True))
-        write(f"\n {header}".rstrip() + "\n")
-        write(" " + "─" * (sum(widths) + len(GAP) * (len(widths) - 1)) + "\n")
-        blanks = [" " * w for w in widths]
+        layout = self.layout(rows, width)
+        write("".join(line.rstrip() + "\n" for line in self._header(layout)))
         out: list[str] = []
         for row in rows:
-            columns = [_column(text, w, blank) for text, w, blank in zip(row, widths, blanks, strict=True)]
-            height = max(len(lines) for lines in columns)
-            for lines, blank in zip(columns, blanks, strict=True):
-                lines += [blank] * (height - len(lines))
-            out.extend((" " + GAP.join(parts)).rstrip() for parts in zip(*columns, strict=True))
+            wrapped = [_wrap(text, layout.widths[i], self.columns[i].hyphens) for i, text in enumerate(row)]
+            out.extend("".join(parts).rstrip() for parts in self._row_lines(wrapped, layout, str))
             if len(out) >= 2000:
                 write("\n".join(out) + "\n")
                 out.clear()
         if out:
             write("\n".join(out) + "\n")
 
+    def _wrap_text(self, text: Text, i: int, layout: Layout) -> list[Text]:
+        return _wrap_text(text, layout.widths[i], self.columns[i].hyphens)
+
+    def _header(self, layout: Layout) -> list[str]:
+        shown = [i for i in range(len(self.columns)) if i not in layout.spilled]
+        cells = [_pad(self.columns[i].header, layout.widths[i]) for i in shown]
+        lines = [GAP.join(cells)]
+        if layout.spilled:
+            lines.append(" " * layout.indent + " · ".join(self.columns[i].header for i in layout.spilled))
+        width = sum(layout.widths[i] for i in shown) + len(GAP) * (len(shown) - 1)
+        if layout.spilled:
+            width = max(width, layout.indent + max(layout.widths[i] for i in layout.spilled))
+        return [*lines, "─" * width]
+
+    def _row_lines(self, wrapped: list[list], layout: Layout, kind: type) -> Iterator[list]:
+        """The parts of each printed line of one row: the row's columns side by side, padded,
+        then each spilled column's lines under it."""
+        shown = [i for i in range(len(self.columns)) if i not in layout.spilled]
+        height = max(len(wrapped[i]) for i in shown)
+        for n in range(height):
+            parts: list = []
+            for k, i in enumerate(shown):
+                if k:
+                    parts.append(GAP)
+                lines = wrapped[i]
+                if n < len(lines):
+                    parts.append(lines[n])
+                    parts.append(" " * (layout.widths[i] - _width(lines[n])))
+                else:
+                    parts.append(" " * layout.widths[i])
+            yield parts
+        indent = " " * layout.indent
+        for i in layout.spilled:
+            for line in wrapped[i]:
+                if _width(line):
+                    yield [indent, line]
+
     def widths(self, rows: Sequence[tuple[str, ...]], width: int) -> list[int]:
-        """Each column's width: short columns as wide as their longest cell, the rest share."""
+        """Each column's width (see :meth:`layout`)."""
+        return self.layout(rows, width).widths
+
+    def layout(self, rows: Sequence[tuple[str, ...]], width: int) -> Layout:
+        """Column widths for ``width`` cells; columns that do not fit beside the others spill."""
         natural = [_longest([c.header, *(row[i] for row in rows)]) for i, c in enumerate(self.columns)]
-        out = [min(n, c.max_width) if c.max_width else n for n, c in zip(natural, self.columns, strict=True)]
-        shared = [i for i, c in enumerate(self.columns) if c.ratio]
-        room = width - 2 - len(GAP) * (len(out) - 1) - sum(w for i, w in enumerate(out) if i not in shared)
+        words = [
+            0 if c.no_wrap else _longest_word((row[i] for row in rows), c.hyphens)
+            for i, c in enumerate(self.columns)
+        ]
+        order = sorted((c.spill, i) for i, c in enumerate(self.columns) if c.spill and i)
+        spilled: list[int] = []
+        while True:
+            out = self._widths(natural, words, width, spilled)
+            if self._fits(out, width, spilled, words) or len(spilled) == len(order):
+                break
+            spilled.append(order[len(spilled)][1])
+        indent = out[0] + len(GAP)
+        for i in spilled:
+            out[i] = max(1, width - indent)
+        return Layout(out, spilled, indent)
+
+    def _fits(self, out: list[int], width: int, spilled: list[int], words: list[int]) -> bool:
+        """Do the shown columns fit, each at least as wide as its longest word (and a
+        spilling column as its ``min_width``)?"""
+        shown = [i for i in range(len(out)) if i not in spilled]
+        total = sum(out[i] for i in shown) + len(GAP) * (len(shown) - 1)
+        for i in shown:
+            c = self.columns[i]
+            need = min(words[i], c.max_width or words[i])
+            if c.spill:
+                need = max(need, c.min_width or 0)
+            if out[i] < need:
+                return False
+        return total <= width
+
+    def _widths(self, natural: list[int], words: list[int], width: int, spilled: list[int]) -> list[int]:
+        out = [
+            max(min(n, c.max_width), w) if c.max_width else n
+            for n, w, c in zip(natural, words, self.columns, strict=True)
+        ]
+        shown = [i for i in range(len(out)) if i not in spilled]
+        shared = [i for i in shown if self.columns[i].ratio]
+        room = width - len(GAP) * (len(shown) - 1) - sum(out[i] for i in shown if i not in shared)
         floor = {i: max(self.columns[i].min_width or 0, cell_len(self.columns[i].header), 1) for i in shared}
         extra = room - sum(floor.values())
         ratios = sum(self.columns[i].ratio or 0 for i in shared)
@@ -121,43 +210,78 @@ class Grid:
             out[i] = floor[i] + grant
             extra -= grant
             ratios -= ratio
-        return self._squeeze(out, width)
+        for i in shared:  # a ratio column's spare room first goes to its longest word
+            out[i] = max(out[i], min(words[i], natural[i]))
+        return self._squeeze(out, width, words, shown)
 
-    def _squeeze(self, out: list[int], width: int) -> list[int]:
-        """Narrow the other wrapping columns, widest first, until the table fits (if it can)."""
-        over = 2 + len(GAP) * (len(out) - 1) + sum(out) - width
-        movable = [i for i, c in enumerate(self.columns) if not c.no_wrap and not c.ratio]
-        for i in sorted(movable, key=lambda i: -out[i]):
-            if over <= 0:
-                break
-            cut = min(over, out[i] - max(cell_len(self.columns[i].header), 8))
-            if cut > 0:
-                out[i] -= cut
-                over -= cut
+    def _squeeze(self, out: list[int], width: int, words: Sequence[int], shown: list[int]) -> list[int]:
+        """Narrow the wrapping columns, widest first, until the table fits (if it can):
+        first down to each column's longest word, then (only if it must) below it."""
+        over = len(GAP) * (len(shown) - 1) + sum(out[i] for i in shown) - width
+        movable = [i for i in shown if not self.columns[i].no_wrap]
+        for whole_words in (True, False):
+            for i in sorted(movable, key=lambda i: -out[i]):
+                if over <= 0:
+                    return out
+                floor = max(cell_len(self.columns[i].header), self.columns[i].min_width or 0, 8)
+                if whole_words:
+                    floor = max(floor, words[i])
+                cut = min(over, out[i] - floor)
+                if cut > 0:
+                    out[i] -= cut
+                    over -= cut
         return out
+
+
+def _line(text: Text) -> Text:
+    text.rstrip()
+    text.overflow = "fold"
+    return text
+
+
+def _width(line: str | Text) -> int:
+    return _cells(line) if isinstance(line, str) else line.cell_len
+
+
+def _rich(cell: Cell) -> Text:
+    from rich.text import Text
+
+    if isinstance(cell, str):
+        return Text(clean(cell))
+    text = cell.rich() if isinstance(cell, Styled) else cell.copy()
+    cleaned = clean(text.plain)
+    if cleaned != text.plain:
+        return Text(cleaned, style=text.style)  # rare: spans would no longer line up
+    return text
 
 
 def _plain(cell: Cell) -> str:
     if isinstance(cell, str):
-        return cell
-    return cell.text if isinstance(cell, Styled) else cell.plain
+        return clean(cell)
+    return clean(cell.text if isinstance(cell, Styled) else cell.plain)
 
 
 def _longest(texts: Sequence[str]) -> int:
     return max((_cells(line) for text in texts for line in text.split("\n")), default=0)
 
 
+_WORD_BREAK = re.compile(r"[ \n]+|(?<=[-/])(?=[^\W\d_])")
+_SPACES = re.compile(r"[ \n]+")
+
+
+def _longest_word(texts: Iterable[str], hyphens: bool = True) -> int:
+    """The widest run of a column that :func:`spans` will not break (a word, ``rare-``)."""
+    split = (_WORD_BREAK if hyphens else _SPACES).split
+    best = 0
+    for text in texts:
+        if _cells(text) <= best:
+            continue
+        best = max(best, *(_cells(w) for w in split(text)))
+    return best
+
+
 def _cells(text: str) -> int:
     return len(text) if text.isascii() else cell_len(text)
-
-
-def _column(text: str, width: int, blank: str) -> list[str]:
-    """A cell wrapped to its column and padded to the column's width, line by line."""
-    if not text:
-        return [blank]
-    if len(text) <= width and text.isascii() and "\n" not in text:
-        return [text.ljust(width)]  # most cells: one short line
-    return [_pad(line, width) for line in _wrap(text, width)]
 
 
 def _pad(line: str, width: int) -> str:
@@ -165,50 +289,70 @@ def _pad(line: str, width: int) -> str:
     return line.ljust(width) if line.isascii() else line + " " * (width - cell_len(line))
 
 
-def _wrap(text: str, width: int) -> list[str]:
+def _wrap_text(text: Text, width: int, hyphens: bool = True) -> list[Text]:
+    """A rich Text cut into the lines :func:`_wrap` gives its plain text, styles kept."""
+    out: list[Text] = []
+    offset = 0
+    for para in text.plain.split("\n"):
+        out.extend(text[offset + start : offset + end] for start, end in spans(para, width, hyphens))
+        offset += len(para) + 1
+    return out
+
+
+def _wrap(text: str, width: int, hyphens: bool = True) -> list[str]:
     """Word-wrap to ``width`` cells; a word longer than the width is folded, as rich does."""
-    lines: list[str] = []
-    for para in text.split("\n"):
-        if _cells(para) <= width:
-            lines.append(para)
-            continue
-        if para.isascii():
-            lines.extend(_wrap_ascii(para, width))
-            continue
-        current = ""
-        for word in para.split(" "):
-            candidate = f"{current} {word}" if current else word
-            if _cells(candidate) <= width:
-                current = candidate
-                continue
-            if current:
-                lines.append(current)
-            pieces = _fold(word, width)
-            lines.extend(pieces[:-1])
-            current = pieces[-1]
-        lines.append(current)
-    return lines
+    return [para[start:end] for para in text.split("\n") for start, end in spans(para, width, hyphens)]
 
 
-def _wrap_ascii(para: str, width: int) -> list[str]:
-    """The same greedy wrap where one character is one cell, done by the regex engine."""
-    return [m.group(1) or m.group(2) for m in _wrapper(width).finditer(para)]
+def spans(para: str, width: int, hyphens: bool = True) -> list[tuple[int, int]]:
+    """Where the lines of one paragraph start and end when it is wrapped to ``width`` cells.
+
+    A line ends at the last space that fits (the spaces at a break are dropped, nothing
+    else), else after the last hyphen or slash that is followed by a letter, else (a word
+    wider than the column) at the width. Every other character is in exactly one line.
+    ``hyphens=False`` (a column of values) changes only how wide the column is made: wide
+    enough for its longest value, so that hyphens are a last resort.
+    """
+    n = len(para)
+    ascii_ = para.isascii()
+    if (n if ascii_ else cell_len(para)) <= width:
+        return [(0, n)]
+    out: list[tuple[int, int]] = []
+    start = 0
+    while start < n:
+        if (n - start if ascii_ else cell_len(para[start:])) <= width:
+            out.append((start, n))
+            break
+        cut = start + width if ascii_ else _cut(para, start, width)
+        end = _break(para, start, cut, hyphens)
+        stop = end
+        while stop > start and para[stop - 1] == " ":
+            stop -= 1
+        out.append((start, stop))
+        start = end
+        while start < n and para[start] == " ":
+            start += 1
+    return out or [(0, 0)]
 
 
-@functools.lru_cache(maxsize=64)
-def _wrapper(width: int) -> re.Pattern[str]:
-    """Up to ``width`` characters ending at a space or the end; else ``width`` of a long word."""
-    return re.compile(rf"(.{{1,{width}}})(?: |$)|(\S{{{width}}})")
+def _cut(para: str, start: int, width: int) -> int:
+    """The furthest end such that ``para[start:end]`` fits in ``width`` cells (at least one character)."""
+    used = 0
+    for i in range(start, len(para)):
+        used += cell_len(para[i])
+        if used > width:
+            return max(i, start + 1)
+    return len(para)
 
 
-def _fold(word: str, width: int) -> list[str]:
-    """Cut a word into pieces of at most ``width`` cells (CJK characters count two)."""
-    if word.isascii():
-        return [word[i : i + width] for i in range(0, len(word), width)] or [""]
-    pieces, current = [], ""
-    for ch in word:
-        if current and cell_len(current + ch) > width:
-            pieces.append(current)
-            current = ""
-        current += ch
-    return [*pieces, current]
+def _break(para: str, start: int, cut: int, hyphens: bool = True) -> int:
+    """Where the line from ``start`` ends, given that ``para[start:cut]`` is what fits."""
+    if cut >= len(para) or para[cut] == " ":
+        return cut
+    space = para.rfind(" ", start + 1, cut)
+    if space > start:
+        return space
+    for h in range(cut - 1, start, -1):
+        if para[h - 1] in BREAK_AFTER and para[h].isalpha():
+            return h
+    return cut

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Union
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -59,11 +60,6 @@ def countries_text(codes: Sequence[str], lang: str = "en") -> str:
     return ", ".join(codes)
 
 
-def _titled(title: str, event_id: str) -> Styled:
-    """A title with the event id under it, dimmed."""
-    return Styled(f"{title}\n{event_id}", "dim", len(title) + 1)
-
-
 def _table(*columns: str, title: str | None = None) -> Table:
     table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", pad_edge=False)
     for name in columns:
@@ -80,30 +76,105 @@ def _shape(table: Table, title_col: int, *fixed: int) -> Table:
     return table
 
 
-def _grid(*columns: str, title_col: int, fixed: Sequence[int] = ()) -> Grid:
-    """A listing: short columns never wrap; the title column takes the spare width."""
-    cols = [Column(name, no_wrap=i in fixed) for i, name in enumerate(columns)]
-    cols[title_col].ratio = 1
-    cols[title_col].min_width = 24
-    return Grid(cols)
+def describe(f: Any, *more: str) -> str:
+    """What a query asked for, in words: ``material Sb, 2010``."""
+    parts = [f"material {', '.join(f.materials)}"] if f.materials else []
+    parts += [f"country {', '.join(f.countries)}"] if f.countries else []
+    parts += [f"issuer {', '.join(f.issuers)}"] if f.issuers else []
+    parts += [f"kind {', '.join(f.kinds)}"] if f.kinds else []
+    parts += [_period(f.since, f.until)] if f.since or f.until else []
+    parts += [m for m in more if m]
+    return ", ".join(parts) or "the whole log"
 
 
-def timeline_table(events: Iterable[Listed], lang: str = "en") -> Grid:
-    headers = (
-        ("日期", "发布方", "类型", "标题", "材料", "对象")
-        if lang == "zh"
-        else ("Date", "Issuer", "Kind", "Title", "Materials", "Targets")
+def _period(since: dt.date | None, until: dt.date | None) -> str:
+    """``2010``, ``2025-05``, ``since 2025-01-01``, ``2025-01-01 to 2025-03-31``."""
+    if since and until:
+        if (since.month, since.day, until.month, until.day) == (1, 1, 12, 31) and since.year == until.year:
+            return str(since.year)
+        end = until + dt.timedelta(days=1)
+        if since.day == 1 and end.day == 1 and (since.year, since.month) == (until.year, until.month):
+            return f"{since:%Y-%m}"
+        return f"{since} to {until}"
+    return f"since {since}" if since else f"until {until}"
+
+
+def handle_of(event: Listed, handles: Mapping[str, str] | None = None) -> str:
+    """The short name a listing prints for an event and ``show`` accepts (see retracker.handles)."""
+    if handles and event.id in handles:
+        return handles[event.id]
+    return getattr(event, "instrument_key", None) or event.id
+
+
+MATERIALS_ROOM = 20
+"""A materials cell longer than this collapses ("7 elements", "rare-earths +2")."""
+
+COUNTRIES_ROOM = 10
+"""Likewise for a list of target countries ("US +3")."""
+
+
+def materials_cell(keys: Sequence[str], lang: str = "en") -> str:
+    """The materials of one row, whole values only; a long list collapses to a count."""
+    text = materials_text(keys, lang)
+    if len(keys) <= 1 or cell_len(text) <= MATERIALS_ROOM:
+        return text
+    kinds = {vocab.MATERIALS[k].type if k in vocab.MATERIALS else "" for k in keys}
+    if kinds == {"element"}:
+        return f"{len(keys)} 种元素" if lang == "zh" else f"{len(keys)} elements"
+    first = materials_text(keys[:1], lang)
+    return f"{first} +{len(keys) - 1}"
+
+
+def countries_cell(codes: Sequence[str], lang: str = "en") -> str:
+    text = countries_text(codes, lang)
+    if len(codes) <= 1 or cell_len(text) <= COUNTRIES_ROOM:
+        return text
+    return f"{countries_text(codes[:1], lang)} +{len(codes) - 1}"
+
+
+def parties_cell(event: Listed, lang: str = "en") -> str:
+    """``CN → ALL``: who acted, on whom."""
+    return f"{countries_text([event.issuer], lang)} → {countries_cell(event.targets, lang)}"
+
+
+def _grid(*columns: Column) -> Grid:
+    return Grid(list(columns))
+
+
+def _date(header: str = "Date") -> Column:
+    return Column(header, no_wrap=True)
+
+
+def _handle(header: str = "Handle") -> Column:
+    return Column(header, no_wrap=True)
+
+
+def _wide(header: str, spill: int) -> Column:
+    """A column of prose (a title, a reason): takes the spare width, or its own line."""
+    return Column(header, ratio=1, min_width=24, spill=spill)
+
+
+def timeline_table(
+    events: Iterable[Listed], lang: str = "en", handles: Mapping[str, str] | None = None
+) -> Grid:
+    """One row per event: when, its handle, who on whom, what kind, its title and materials."""
+    zh = lang == "zh"
+    table = _grid(
+        _date("日期" if zh else "Date"),
+        _handle("简称" if zh else "Handle"),
+        Column("发布方 → 对象" if zh else "From → to", hyphens=False),
+        Column("类型" if zh else "Kind"),
+        _wide("标题" if zh else "Title", spill=1),
+        Column("材料" if zh else "Materials", hyphens=False, spill=2),
     )
-    table = _grid(*headers, title_col=3, fixed=(0, 1, 2))
-    table.columns[4].max_width = 24
     for e in events:
         table.add_row(
             e.date.isoformat(),
-            countries_text([e.issuer], lang),
+            Styled(handle_of(e, handles), "cyan"),
+            parties_cell(e, lang),
             e.kind,
             title_of(e, lang),
-            materials_text(e.materials, lang),
-            countries_text(e.targets, lang),
+            materials_cell(e.materials, lang),
         )
     return table
 
@@ -114,18 +185,28 @@ def status_cell(status: Status | None) -> Styled | str:
     return Styled(status.status, STATUS_STYLE.get(status.status, ""))
 
 
-def element_view(pairs: Sequence[tuple[Listed, Status | None]], lang: str = "en") -> Grid:
+def element_view(
+    pairs: Sequence[tuple[Listed, Status | None]], lang: str = "en", handles: Mapping[str, str] | None = None
+) -> Grid:
     """`show --element`: what touches a material, with each measure's status on the day."""
-    table = _grid("Date", "Issuer", "Kind", "Title", "Status", "Reason", title_col=3, fixed=(0, 1, 2, 4))
-    table.columns[5].ratio = 1
+    table = _grid(
+        _date(),
+        _handle(),
+        Column("Issuer", no_wrap=True),
+        Column("Kind"),
+        Column("Status"),
+        _wide("Title", spill=1),
+        _wide("Reason", spill=2),
+    )
     for e, st in pairs:
         table.add_row(
             e.date.isoformat(),
+            Styled(handle_of(e, handles), "cyan"),
             countries_text([e.issuer], lang),
             e.kind,
-            _titled(title_of(e, lang), e.id),
             status_cell(st),
-            st.reason if st else "",
+            title_of(e, lang),
+            Styled(st.reason, "dim") if st else "",
         )
     return table
 
@@ -276,28 +357,46 @@ def _node_label(prefix: str, target: str, event: model.Event | None) -> Text:
     return text
 
 
-def status_table(pairs: Sequence[tuple[Listed, Status]], lang: str = "en") -> Grid:
-    table = _grid("Status", "Measure", "Since", "Until", "Reason", title_col=1, fixed=(0, 2, 3))
-    table.columns[4].ratio = 1
+def status_table(
+    pairs: Sequence[tuple[Listed, Status]], lang: str = "en", handles: Mapping[str, str] | None = None
+) -> Grid:
+    table = _grid(
+        Column("Status"),
+        _handle(),
+        _date("Since"),
+        _date("Until"),
+        _wide("Measure", spill=1),
+        _wide("Reason", spill=2),
+    )
     for event, s in pairs:
         table.add_row(
             status_cell(s),
-            _titled(title_of(event, lang), s.id),
+            Styled(handle_of(event, handles), "cyan"),
             s.since.isoformat(),
             s.until.isoformat() if s.until else "",
-            s.reason,
+            title_of(event, lang),
+            Styled(s.reason, "dim"),
         )
     return table
 
 
-def upcoming_table(pairs: Sequence[tuple[Listed, Change]], lang: str = "en") -> Grid:
-    table = _grid("Date", "Change", "Measure", "From → to", title_col=2, fixed=(0,))
+def upcoming_table(
+    pairs: Sequence[tuple[Listed, Change]], lang: str = "en", handles: Mapping[str, str] | None = None
+) -> Grid:
+    table = _grid(
+        _date(),
+        _handle(),
+        Column("Change"),
+        Column("From → to"),
+        _wide("Measure", spill=1),
+    )
     for event, c in pairs:
         table.add_row(
             c.date.isoformat(),
+            Styled(handle_of(event, handles), "cyan"),
             c.change,
-            _titled(title_of(event, lang), c.id),
             f"{c.before or '—'} → {c.after}",
+            title_of(event, lang),
         )
     return table
 
