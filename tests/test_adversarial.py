@@ -323,3 +323,177 @@ def test_the_bundled_log_outside_any_checkout(tmp_path: Path) -> None:
     proc = subprocess_run("--version", "--verbose", cwd=tmp_path, drop=("RETRACKER_DATA",))
     assert proc.returncode == 0
     assert b"(the copy bundled with retracker)" in proc.stdout
+
+
+# ===================================================== global options anywhere (issue 11 item 6)
+
+
+@pytest.mark.parametrize(
+    "argv, expected",
+    [
+        (["timeline", "--lang", "zh"], ["--lang", "zh", "timeline"]),
+        (["show", "X", "--data", "D"], ["--data", "D", "show", "X"]),
+        (["status", "--no-cache", "--on", "2025-01-01"], ["--no-cache", "status", "--on", "2025-01-01"]),
+        (["lint", "--debug", "-d", "D", "f"], ["--debug", "-d", "D", "lint", "f"]),
+        (["timeline", "--lang=zh"], ["--lang=zh", "timeline"]),
+        (["search", "--", "--debug"], ["search", "--", "--debug"]),
+        (["new", "--title", "--debug", "--date", "x"], ["new", "--title", "--debug", "--date", "x"]),
+        (["--data", "D", "timeline"], ["--data", "D", "timeline"]),
+    ],
+)
+def test_global_options_are_moved_before_the_subcommand(argv: list[str], expected: list[str]) -> None:
+    from retracker.cli import hoist_global_options
+
+    assert hoist_global_options(argv) == expected
+
+
+def test_global_options_after_the_subcommand_work(log: LogBuilder, tmp_path: Path) -> None:
+    log.add()
+    proc = subprocess_run(
+        "timeline", "--json", "--data", str(log.root), "--no-cache", "--lang", "zh", "--debug", cwd=tmp_path
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert [e["id"] for e in json.loads(proc.stdout)] == [event_dict()["id"]]
+
+
+@pytest.mark.parametrize(
+    "name, value, ok",
+    [
+        ("RETRACKER_DEBUG", "0", True),
+        ("RETRACKER_DEBUG", "no", True),
+        ("RETRACKER_NO_CACHE", "false", True),
+        ("RETRACKER_NO_CACHE", "YES", True),
+        ("RETRACKER_NO_CACHE", "maybe", False),
+        ("RETRACKER_DEBUG", "2", False),
+    ],
+)
+def test_boolean_variables(
+    log: LogBuilder, monkeypatch: pytest.MonkeyPatch, name: str, value: str, ok: bool
+) -> None:
+    monkeypatch.setenv(name, value)
+    result = run("timeline", data=log.root)
+    if ok:
+        assert result.exit_code == 0, result.output
+    else:
+        assert result.exit_code == 2 and f"{name}={value!r} is not a yes/no value" in result.output
+
+
+def test_no_cache_false_keeps_the_cache(log: LogBuilder, monkeypatch: pytest.MonkeyPatch) -> None:
+    from retracker import cache
+
+    monkeypatch.setenv("RETRACKER_NO_CACHE", "false")
+    assert cache.disabled() is False
+    monkeypatch.setenv("RETRACKER_NO_CACHE", "1")
+    assert cache.disabled() is True
+
+
+def test_debug_zero_is_off(log: LogBuilder, tmp_path: Path) -> None:
+    (log.root / "dataset.yaml").write_text("schema_version: 1\ncoverage: 2026-11-25\n")
+    proc = subprocess_run("timeline", "--data", str(log.root), cwd=tmp_path, env={"RETRACKER_DEBUG": "0"})
+    assert proc.returncode == 0 and b"Traceback" not in proc.stderr
+
+
+# ===================================================== crashes: odd machines (subprocess)
+
+COMMANDS = [
+    ["timeline"],
+    ["timeline", "--lang", "zh"],
+    ["status"],
+    ["show", "-e", "Dy"],
+    ["show", event_dict()["id"]],
+    ["upcoming"],
+    ["chart"],
+    ["search", "测试"],
+    ["export", "-f", "csv"],
+    ["export", "-f", "ics"],
+    ["export", "-f", "json"],
+    ["lint"],
+    ["materials"],
+    ["countries"],
+    ["schema"],
+    ["--help"],
+    ["timeline", "--help"],
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_every_command_in_a_non_utf8_locale(log: LogBuilder, tmp_path: Path, command: list[str]) -> None:
+    log.add()
+    env = {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0"}
+    proc = subprocess_run(
+        "--data", str(log.root), *command, cwd=tmp_path, env=env, drop=("PYTHONIOENCODING",)
+    )
+    assert proc.returncode in (0, 1), proc.stderr
+    assert b"Traceback" not in proc.stderr and b"internal error" not in proc.stderr
+
+
+def test_utf8_arguments_in_a_c_locale_and_bytes_that_are_not_utf8(log: LogBuilder, tmp_path: Path) -> None:
+    log.add()
+    env = {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0"}
+    good = subprocess_run("--data", str(log.root), "search", "测试", "--json", cwd=tmp_path, env=env)
+    assert good.returncode == 0, good.stderr
+    assert [e["id"] for e in json.loads(good.stdout)] == [event_dict()["id"]]
+    for env_used in (env, {}):
+        bad = subprocess.run(
+            [sys.executable, "-m", "retracker", "--data", str(log.root), "show", b"\xff\xfe"],
+            cwd=tmp_path,
+            env={**os.environ, **env_used},
+            capture_output=True,
+            timeout=60,
+        )
+        assert bad.returncode == 2
+        assert_one_line_error(bad.stderr)
+        assert b"not UTF-8 text" in bad.stderr
+
+
+@pytest.mark.parametrize(
+    "command", [["timeline"], ["export", "-f", "csv"], ["--help"], ["schema"]], ids=" ".join
+)
+def test_a_full_stdout_is_one_line_and_exit_4(log: LogBuilder, tmp_path: Path, command: list[str]) -> None:
+    log.add()
+    if not Path("/dev/full").exists():  # pragma: no cover
+        pytest.fail("/dev/full is needed")
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(
+            [sys.executable, "-m", "retracker", "--data", str(log.root), *command],
+            cwd=tmp_path,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            timeout=60,
+        )
+    assert proc.returncode == 4, proc.stderr
+    assert_one_line_error(proc.stderr)
+    assert b"No space left on device" in proc.stderr
+
+
+@pytest.mark.parametrize("command", [["timeline"], ["status"], ["schema"]], ids=" ".join)
+def test_a_closed_stdout_is_one_line_and_exit_4(log: LogBuilder, tmp_path: Path, command: list[str]) -> None:
+    log.add()
+    proc = subprocess.run(
+        [sys.executable, "-m", "retracker", "--data", str(log.root), *command],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        timeout=60,
+        preexec_fn=lambda: os.close(1),
+    )
+    assert proc.returncode == 4, proc.stderr
+    assert_one_line_error(proc.stderr)
+
+
+def test_a_closed_pipe_is_quiet(log: LogBuilder, tmp_path: Path) -> None:
+    for i in range(300):
+        log.add(id=f"2025-04-04-cn-measure-{i:03d}", instrument_key=None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "retracker", "--data", str(log.root), "timeline"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read()
+    proc.stderr.close()
+    assert proc.wait(timeout=60) == 0, err
+    assert b"Traceback" not in err and b"error" not in err

@@ -150,7 +150,9 @@ def _uri(path: Path, **query: str) -> str:
 
 
 def disabled() -> bool:
-    return os.environ.get(ENV_NO_CACHE, "") not in ("", "0")
+    from .envflags import flag
+
+    return flag(ENV_NO_CACHE)
 
 
 @functools.lru_cache(maxsize=1)

@@ -36,15 +36,60 @@ class RetrackerGroup(TyperGroup):
                 raise
             from .diagnostics import RetrackerError
 
+            if isinstance(exc, OSError):
+                exc = _os_error(exc)
             if isinstance(exc, RetrackerError):
-                hint = f" ({exc.hint})" if exc.hint else ""
-                typer.echo(f"retracker: error: {exc}{hint}", err=True)
+                _error_line(exc)
                 raise typer.Exit(exc.exit_code) from None
             if isinstance(exc, BrokenPipeError):
                 raise typer.Exit(0) from None
+            if isinstance(exc, UnicodeError):
+                exc = RetrackerError(
+                    "text cannot be handled in this locale's encoding",
+                    hint="use a UTF-8 locale, e.g. LC_ALL=C.UTF-8",
+                )
+            if isinstance(exc, RecursionError | OverflowError):
+                exc = _limit_error(exc)
+                _error_line(exc)
+                raise typer.Exit(exc.exit_code) from None
             _internal_error(ctx, exc)
         _log_footer()
         return answer
+
+
+def _error_line(exc: Exception) -> None:
+    from .diagnostics import one_line
+
+    hint = getattr(exc, "hint", None)
+    typer.echo(one_line(f"retracker: error: {exc}" + (f" ({hint})" if hint else "")), err=True)
+
+
+_OUTPUT_ERRNOS = {"ENOSPC", "EBADF", "EIO", "EDQUOT", "EFBIG", "ENXIO"}
+
+
+def _os_error(exc: OSError) -> Exception:
+    """An OSError as a one-line IOProblem (exit 4); a closed pipe stays as it is (exit 0)."""
+    import errno
+
+    from . import _streams
+    from .diagnostics import IOProblem, os_problem
+
+    if isinstance(exc, BrokenPipeError):
+        _streams.write_failed(exc)
+        return exc
+    if exc.filename is None and errno.errorcode.get(exc.errno or 0) in _OUTPUT_ERRNOS:
+        _streams.write_failed(exc)  # reports the failed write itself
+        raise typer.Exit(_streams.EXIT_IO) from None
+    problem = os_problem(exc)
+    return problem if exc.filename is not None else IOProblem(f"system error: {problem}")
+
+
+def _limit_error(exc: Exception) -> Exception:
+    from .diagnostics import RetrackerError
+
+    if isinstance(exc, RecursionError):
+        return RetrackerError("the log nests too deeply to walk (folders or relations)")
+    return RetrackerError(f"a date or number is out of range: {exc}", hint="dates run from 0001 to 9999")
 
 
 def _log_footer() -> None:
@@ -64,7 +109,9 @@ def _is_cli_exception(exc: Exception) -> bool:
 
 
 def _internal_error(ctx: Any, exc: Exception) -> None:
-    debug = bool((ctx.obj or {}).get("debug")) or bool(os.environ.get("RETRACKER_DEBUG"))
+    from .envflags import flag_or
+
+    debug = bool((ctx.obj or {}).get("debug")) or flag_or("RETRACKER_DEBUG")
     if debug:
         traceback.print_exception(exc)
     typer.echo(
@@ -207,8 +254,12 @@ def main_callback(
       retracker show --element antimony
       retracker status --on 2025-11-20 --country US
     """
+    lang = lang.strip().lower()
     if lang not in ("en", "zh"):
         raise typer.BadParameter("use en or zh", param_hint="--lang")
+    from .envflags import check_all
+
+    check_all()
     state = _state(ctx)
     state.update(data=data, lang=lang, debug=debug, no_cache=no_cache)
     if version:
@@ -1006,19 +1057,86 @@ def schema() -> None:
 
 
 _VALUE_OPTIONS = {"--data", "-d", "--lang"}
+_GLOBAL_FLAGS = {"--no-cache", "--debug"}
 
 
 def _invoked_command(argv: list[str]) -> str | None:
     """The subcommand named on the command line, skipping global options and their values."""
+    position = _command_position(argv)
+    return argv[position] if position is not None else None
+
+
+def _command_position(argv: list[str]) -> int | None:
     skip = False
-    for arg in argv:
+    for i, arg in enumerate(argv):
         if skip:
             skip = False
+        elif arg == "--":
+            return None
         elif arg in _VALUE_OPTIONS:
             skip = True
         elif not arg.startswith("-"):
-            return arg
+            return i
     return None
+
+
+def _global_option(arg: str) -> str | None:
+    """The name of the global option ``arg`` spells (``--data``, ``--lang=zh``), if any."""
+    if arg in _VALUE_OPTIONS or arg in _GLOBAL_FLAGS:
+        return arg
+    name = arg.split("=", 1)[0]
+    if "=" in arg and name in ("--data", "--lang"):
+        return name
+    return None
+
+
+def hoist_global_options(argv: list[str]) -> list[str]:
+    """Move global options written after the subcommand in front of it, as git and kubectl
+    accept them (``retracker timeline --lang zh``). A subcommand's own option of the same
+    name, the values of its options and everything after ``--`` are left alone."""
+    position = _command_position(argv)
+    if position is None:
+        return argv
+    rest = argv[position + 1 :]
+    if not any(_global_option(a) for a in rest if a != "--"):
+        return argv
+    own, takes_value = _command_options(argv[position])
+    moved: list[str] = []
+    kept: list[str] = []
+    i = 0
+    while i < len(rest):
+        arg = rest[i]
+        if arg == "--":
+            kept.extend(rest[i:])
+            break
+        name = _global_option(arg)
+        if name is not None and name not in own:
+            moved.append(arg)
+            if arg in _VALUE_OPTIONS and i + 1 < len(rest):
+                moved.append(rest[i + 1])
+                i += 1
+        else:
+            kept.append(arg)
+            if arg in takes_value and i + 1 < len(rest):
+                kept.append(rest[i + 1])
+                i += 1
+        i += 1
+    return [*argv[:position], *moved, argv[position], *kept]
+
+
+def _command_options(name: str) -> tuple[set[str], set[str]]:
+    """(every option name of a subcommand, the names of those that take a value)."""
+    command = typer.main.get_command(app)
+    sub = getattr(command, "commands", {}).get(name)
+    names: set[str] = set()
+    valued: set[str] = set()
+    for param in getattr(sub, "params", []):
+        if getattr(param, "param_type_name", "") != "option":
+            continue
+        names.update(param.opts + param.secondary_opts)
+        if not param.is_flag and not param.count:
+            valued.update(param.opts)
+    return names, valued
 
 
 def _only(name: str | None) -> None:
@@ -1032,9 +1150,26 @@ def _only(name: str | None) -> None:
 
 
 def main() -> None:
-    """Run the app (the console script goes through retracker._entry first)."""
-    _only(_invoked_command(sys.argv[1:]))
+    """Run the app (the console script goes through retracker._entry first).
+
+    The edges are guarded here: argument bytes that are not UTF-8, a closed or full stdout
+    and a non-UTF-8 locale end in one line and an exit code, never a traceback."""
+    from . import _streams
+
+    _streams.prepare_streams()
+    argv, bad = _streams.utf8_arguments(sys.argv[1:])
+    if bad is not None:
+        _streams.error(bad)
+        sys.exit(2)
+    argv = hoist_global_options(argv)
+    _only(_invoked_command(argv))
+    code = 0
     try:
-        app(prog_name="retracker")
+        app(args=argv, prog_name="retracker", standalone_mode=True)
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except KeyboardInterrupt:
-        sys.exit(130)
+        code = 130
+    except OSError as exc:  # a write that failed outside a command (help, usage errors)
+        code = _streams.write_failed(exc)
+    sys.exit(_streams.finish(code))

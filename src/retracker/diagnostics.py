@@ -51,3 +51,17 @@ class RetrackerError(Exception):
     def __init__(self, message: str, hint: str | None = None) -> None:
         super().__init__(message)
         self.hint = hint
+
+
+class IOProblem(RetrackerError):
+    """The system refused a read or write (disk full, permissions, closed output): exit 4."""
+
+    exit_code = 4
+
+
+def os_problem(exc: OSError, doing: str = "") -> IOProblem:
+    """A one-line IOProblem for an OSError: what failed, on which file, and why."""
+    why = exc.strerror or type(exc).__name__
+    target = exc.filename if exc.filename is not None else ""
+    what = " ".join(p for p in (doing, str(target)) if p)
+    return IOProblem(f"{what}: {why}" if what else why)
