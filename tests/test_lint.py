@@ -244,6 +244,32 @@ BREAKERS = {
     "RT212": _rel_kind,
     "RT213": _sus_rel,
     "RT230": lambda log: log.add(id="2025-05-01-us-deal", kind="deal", issuer="US", parties=["US"]),
+    "RT220": lambda log: log.add(
+        id="2025-01-02-cn-early-revocation",
+        date="2025-01-02",
+        kind="revocation",
+        instrument_key=None,
+        relations=[{"type": "revokes", "target": A}],
+    ),
+    "RT221": lambda log: log.add(
+        id="2025-12-01-cn-quoted-end",
+        date="2025-12-01",
+        kind="suspension",
+        instrument_key=None,
+        ends="2026-11-27",
+        relations=[{"type": "suspends", "target": f"{A}#art2"}],
+        sources=[
+            dict(event_dict()["sources"][0], quote="经批准，自即日起至2026年11月27日，第二款暂停实施。")
+        ],
+    ),
+    "RT222": lambda log: log.add(
+        id="2025-06-01-cn-extends-unsuspended-part",
+        date="2025-06-01",
+        kind="suspension",
+        instrument_key=None,
+        ends="2026-12-01",
+        relations=[{"type": "extends", "target": f"{A}#art1"}],
+    ),
     "RT301": _no_source,
     "RT302": _url,
     "RT303": _primary,
@@ -378,3 +404,35 @@ def test_cli_ignore_and_quiet(log: LogBuilder) -> None:
         assert result.exit_code == 2 and "Traceback" not in result.stderr
     clean = lint_paths(data=root).ignoring(["RT307"])
     assert clean.exit_code(strict=True) == 1  # the error remains
+
+
+def test_status_checks_stay_quiet_on_what_they_accept(log: LogBuilder) -> None:
+    clean_log(log)
+    log.add(
+        id="2025-12-01-cn-quoted-end",
+        date="2025-12-01",
+        kind="suspension",
+        instrument_key=None,
+        ends="2026-11-27",
+        ends_inclusive=True,
+        relations=[{"type": "suspends", "target": f"{A}#art2"}],
+        sources=[dict(event_dict()["sources"][0], quote="自即日起至2026年11月27日，第二款暂停实施。")],
+    )
+    log.add(
+        id="2025-12-02-cn-extends-suspended-part",
+        date="2025-12-02",
+        kind="suspension",
+        instrument_key=None,
+        ends="2027-11-27",
+        ends_inclusive=True,
+        relations=[{"type": "extends", "target": f"{A}#art2"}],
+    )
+    result = lint_paths(data=log.root)
+    assert [d.code for d in result.diagnostics if d.code.startswith("RT22")] == []
+
+
+def test_ends_inclusive_without_ends(log: LogBuilder) -> None:
+    clean_log(log)
+    log.add(id="2025-05-01-cn-no-end", date="2025-05-01", instrument_key=None, ends_inclusive=True)
+    result = lint_paths(data=log.root)
+    assert [(d.code, d.message) for d in result.diagnostics] == [("RT221", "ends_inclusive without ends")]

@@ -201,14 +201,18 @@ def _row(engine: StatusEngine, event_id: str, on: str) -> tuple:
     "event_id,on,expected",
     [
         (R61, "2025-10-20", ("in-force", "2025-10-09", "2025-11-07", ())),
-        (R61, "2025-11-20", ("suspended", "2025-11-07", "2026-11-10", (N70,))),
-        (R61, "2026-11-15", ("in-force", "2026-11-10", None, (N70,))),
+        # No. 70 suspends "至2026年11月10日" and No. 72 "至2026年11月27日": the end day is
+        # still suspended (ends_inclusive), the measures return the day after.
+        (R61, "2025-11-20", ("suspended", "2025-11-07", "2026-11-11", (N70,))),
+        (R61, "2026-11-10", ("suspended", "2025-11-07", "2026-11-11", (N70,))),
+        (R61, "2026-11-15", ("in-force", "2026-11-11", None, (N70,))),
         (R57, "2025-10-20", ("announced", "2025-10-09", "2025-11-08", ())),
-        (R57, "2025-11-20", ("suspended", "2025-11-08", "2026-11-10", (N70,))),
-        (R57, "2026-11-10", ("in-force", "2026-11-10", None, (N70,))),
+        (R57, "2025-11-20", ("suspended", "2025-11-08", "2026-11-11", (N70,))),
+        (R57, "2026-11-11", ("in-force", "2026-11-11", None, (N70,))),
         (N46, "2025-11-01", ("in-force", "2024-12-03", "2025-11-09", ())),
-        (N46, "2025-11-20", ("suspended-in-part", "2025-11-09", "2026-11-27", (N72,))),
-        (N46, "2026-11-27", ("in-force", "2026-11-27", None, (N72,))),
+        (N46, "2025-11-20", ("suspended-in-part", "2025-11-09", "2026-11-28", (N72,))),
+        (N46, "2026-11-27", ("suspended-in-part", "2025-11-09", "2026-11-28", (N72,))),
+        (N46, "2026-11-28", ("in-force", "2026-11-28", None, (N72,))),
     ],
 )
 def test_real_log_goldens(real: StatusEngine, event_id: str, on: str, expected: tuple) -> None:
@@ -218,13 +222,13 @@ def test_real_log_goldens(real: StatusEngine, event_id: str, on: str, expected: 
 def test_real_log_partial_suspension_reason(real: StatusEngine) -> None:
     s = real.status(N46, dt.date(2025, 11, 20))
     assert s.parts == {"art1": "in-force", "art2": "suspended", "art3": "in-force"}
-    assert s.reason == f"part art2 suspended by {N72} until 2026-11-27; art1, art3 in force"
+    assert s.reason == f"part art2 suspended by {N72} through 2026-11-27; art1, art3 in force"
     changes = [
         (c.date.isoformat(), c.id, c.change)
         for c in real.changes(dt.date(2026, 11, 1), dt.date(2026, 11, 30))
     ]
-    assert ("2026-11-10", R61, "suspension ends; back in force") in changes
-    assert ("2026-11-27", N46, "suspension ends; back in force") in changes
+    assert ("2026-11-11", R61, "suspension ends; back in force") in changes
+    assert ("2026-11-28", N46, "suspension ends; back in force") in changes
 
 
 # ---- spans: the stored form of a measure's history, and the index built from them

@@ -7,8 +7,11 @@ the one place that documents every code (the README table is generated from it).
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import difflib
 import os
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -307,6 +310,116 @@ def _placeholders(value, loc: tuple = ()) -> Iterator[tuple]:
             yield from _placeholders(item, (*loc, i))
     elif isinstance(value, str) and "TODO" in value:
         yield loc
+
+
+# ------------------------------------------------------------------ status semantics (see retracker.status)
+
+ACTING = ("suspends", "revokes", "supersedes", "extends", "amends")
+"""Relations that change the target's status or terms: none may act before the target exists."""
+
+
+@check(
+    "RT220",
+    "relation-date",
+    "an event that suspends, revokes, supersedes, extends or amends is not dated before its target",
+)
+def _relation_date(ds: Dataset) -> Iterator[Diagnostic]:
+    for event, i, rel in _relations(ds):
+        target = ds.by_id.get(rel.target_id)
+        if target is None or rel.type not in ACTING or target.id == event.id or event.withdrawn:
+            continue
+        if event.date < target.date:
+            msg = f"'{rel.type}' dated {event.date}, before its target '{target.id}' ({target.date})"
+            yield _diag(
+                ds,
+                event,
+                ("relations", i, "target"),
+                "RT220",
+                msg,
+                hint="check both dates against the sources",
+            )
+
+
+_ZH_DATE = re.compile(r"至\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_EN_THROUGH = re.compile(r"\bthrough\s+([A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4})")
+
+
+def wording_dates(text: str) -> list[tuple[dt.date, bool]]:
+    """Dates a text gives as an end, with whether the wording includes the day:
+    ``至2026年11月27日`` and ``through November 9, 2026`` include it."""
+    found = []
+    for m in _ZH_DATE.finditer(text):
+        found.append((_date(int(m[1]), int(m[2]), int(m[3])), True))
+    for m in _EN_THROUGH.finditer(text):
+        found.append((_english_date(m[1]), True))
+    return [(d, inclusive) for d, inclusive in found if d is not None]
+
+
+def _date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+_MONTHS = {m: i for i, m in enumerate(calendar.month_name) if m} | {
+    m: i for i, m in enumerate(calendar.month_abbr) if m
+}
+
+
+def _english_date(text: str) -> dt.date | None:
+    month, day, year = re.sub(r"[.,]", "", text).split()
+    return _date(int(year), _MONTHS[month], int(day)) if month in _MONTHS else None
+
+
+@check(
+    "RT221",
+    "end-day",
+    "the end day follows the wording: `ends_inclusive: true` when a quote says 至 D or through D",
+    "warning",
+)
+def _end_day(ds: Dataset) -> Iterator[Diagnostic]:
+    for event, _ in _each(ds):
+        if event.ends is None:
+            if event.ends_inclusive:
+                yield _diag(ds, event, ("ends_inclusive",), "RT221", "ends_inclusive without ends")
+            continue
+        if event.ends_inclusive:
+            continue
+        for s in event.sources:
+            if any(d == event.ends and inclusive for d, inclusive in wording_dates(s.quote or "")):
+                yield _diag(
+                    ds,
+                    event,
+                    ("ends",),
+                    "RT221",
+                    f"a quote includes the end day {event.ends} (至/through) but ends_inclusive is not set",
+                    hint="add `ends_inclusive: true` (see CONTRIBUTING.md, End days)",
+                )
+                break
+
+
+@check(
+    "RT222",
+    "extends-part",
+    "an `extends` aimed at ID#part finds a suspension of that part to extend",
+    "warning",
+)
+def _extends_part(ds: Dataset) -> Iterator[Diagnostic]:
+    from .status import StatusEngine
+
+    engine: StatusEngine | None = None
+    for event, i, rel in _relations(ds):
+        target = ds.by_id.get(rel.target_id)
+        if rel.type != "extends" or not rel.target_part or target is None or not target.is_measure:
+            continue
+        engine = engine or StatusEngine(ds)
+        suspended = [
+            w for w in engine.windows(target) if w.part in (None, rel.target_part) and w.start <= event.starts
+        ]
+        if not suspended:
+            msg = f"nothing suspends '{rel.target}' before {event.starts}: there is no suspension to extend"
+            yield _diag(ds, event, ("relations", i, "target"), "RT222", msg)
 
 
 # ------------------------------------------------------------------ helpers

@@ -231,6 +231,14 @@ class Event(_Strict):
     effective: StrictDate | None = None
     parts: list[Part] = []
     ends: StrictDate | None = None
+    ends_inclusive: Annotated[
+        bool,
+        Field(
+            description="true when the instrument counts its `ends` day in (Chinese 至 D, English "
+            "'through D'): the measure or suspension still applies on that day; false (the default) "
+            "when `ends` is the first day it no longer applies ('until 12:01 a.m. on D')"
+        ),
+    ] = False
     relations: list[Relation] = []
     verification: Verification
     sources: Annotated[list[Source], Field(min_length=1)]

@@ -53,15 +53,52 @@ ENDED = ("expired", "superseded", "revoked")
 
 @dataclass(frozen=True)
 class Window:
-    """A suspension of a measure (or of one part) from ``start`` until ``end`` (exclusive)."""
+    """A suspension of a measure (or of one part) from ``start`` until ``end`` (exclusive).
+
+    ``extended_by`` set the end (an ``extends`` made before the window closed); ``via`` is
+    the event that renewed a lapsed suspension or carried it on for one part: the window
+    exists because of it, so it is named in ``because``. ``through`` is the last day
+    covered when the instrument counts its end day in (``ends_inclusive``).
+    """
 
     start: dt.date
     end: dt.date | None
     by: str
     part: str | None = None
+    extended_by: str | None = None
+    via: str | None = None
+    inclusive: bool = False
+    renewed: bool = False
 
     def covers(self, day: dt.date) -> bool:
         return self.start <= day and (self.end is None or day < self.end)
+
+    @property
+    def because(self) -> tuple[str, ...]:
+        return (self.by, self.via) if self.via else (self.by,)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A period in which an event applies: ``[start, end)``, ``end`` None = until further
+    notice; ``set_by`` is the event whose ``ends`` closes it; ``renewed_by`` the extension
+    that opened it after a lapse."""
+
+    start: dt.date
+    end: dt.date | None
+    set_by: str
+    inclusive: bool = False
+    renewed_by: str | None = None
+
+
+def end_day(event: Any) -> dt.date | None:
+    """The first day on which the event's ``ends`` no longer applies: ``ends`` itself, or the
+    day after when the instrument includes its end day (``ends_inclusive: true``)."""
+    if event.ends is None:
+        return None
+    if getattr(event, "ends_inclusive", False) and event.ends < dt.date.max:
+        return event.ends + dt.timedelta(days=1)
+    return event.ends
 
 
 @dataclass(frozen=True)
@@ -141,24 +178,94 @@ class StatusEngine:
     def _acting(self, target: str, *types: str) -> list[tuple[model.Relation, model.Event]]:
         return [(r, e) for r, e in self._acts.get(target, []) if r.type in types]
 
+    def _extenders(self, event: model.Event, part: str | None = None) -> list[model.Event]:
+        """The events that extend ``event`` (or its ``part``), and those that extend them,
+        in the order they take effect."""
+        found: dict[str, model.Event] = {}
+        frontier = [event.id]
+        while frontier:
+            target = frontier.pop()
+            for rel, ext in self._acting(target, "extends"):
+                wanted = part if target == event.id else None
+                if ext.id not in found and ext.id != event.id and rel.target_part == wanted:
+                    found[ext.id] = ext
+                    frontier.append(ext.id)
+        return sorted(found.values(), key=lambda e: (e.starts, e.id))
+
+    def segments(self, event: model.Event) -> list[Segment]:
+        """When the event applies once its extensions are read: from its start to its end;
+        an extension made while it applies moves the end (or removes it, when the extension
+        has no ``ends``); an extension made after it ended renews it from the extension's own
+        start, leaving the lapse in between. Nothing applies before its own date."""
+        segs = [Segment(event.starts, end_day(event), event.id, event.ends_inclusive)]
+        for ext in self._extenders(event):
+            last = segs[-1]
+            end = end_day(ext)
+            if end is not None and end <= ext.starts:
+                continue  # ends before it starts: lint reports it, the engine ignores it
+            if ext.starts < event.date:
+                continue  # an extension that predates what it extends does not apply backwards
+            if last.end is None or ext.starts <= last.end:
+                segs[-1] = replace(last, end=end, set_by=ext.id, inclusive=ext.ends_inclusive)
+            else:
+                segs.append(Segment(ext.starts, end, ext.id, ext.ends_inclusive, renewed_by=ext.id))
+        return segs
+
     def end_of(self, event: model.Event) -> tuple[dt.date | None, str | None]:
-        """Scheduled end, stretched by the latest ``extends`` that sets one; and who set it."""
-        extenders = [e for r, e in self._acting(event.id, "extends") if e.ends is not None]
-        if extenders:
-            latest = max(extenders, key=lambda e: (e.date, e.id))
-            return latest.ends, latest.id
-        return event.ends, None
+        """First day after the event's last period of application (None: no end), and the
+        extension that set it (None when it is the event's own ``ends``)."""
+        last = self.segments(event)[-1]
+        return last.end, (last.set_by if last.set_by != event.id else None)
 
     def windows(self, measure: model.Event) -> list[Window]:
-        """Every suspension window on the measure or one of its parts."""
+        """Every suspension window on the measure or one of its parts, after extensions
+        (of the suspension, or of one part's suspension) and revocations of the suspension."""
         out = []
         for rel, sus in self._acting(measure.id, "suspends"):
-            end, _ = self.end_of(sus)
             closers = [e.starts for _, e in self._acting(sus.id, "revokes")]
-            if closers:
-                end = min([c for c in (end, *closers) if c is not None])
-            out.append(Window(sus.starts, end, sus.id, rel.target_part))
+            close = min(closers) if closers else None
+            for seg in self.segments(sus):
+                if close is not None and seg.start >= close:
+                    break
+                end = seg.end if close is None or (seg.end is not None and seg.end <= close) else close
+                extended = seg.set_by if seg.set_by not in (sus.id, seg.renewed_by) else None
+                out.append(
+                    Window(
+                        seg.start,
+                        end,
+                        sus.id,
+                        rel.target_part,
+                        extended,
+                        seg.renewed_by,
+                        seg.inclusive,
+                        renewed=seg.renewed_by is not None,
+                    )
+                )
+        for part in {r.target_part for r, _ in self._acting(measure.id, "extends") if r.target_part}:
+            out = self._carry_part(measure, part, out)
         return out
+
+    def _carry_part(self, measure: model.Event, part: str, windows: list[Window]) -> list[Window]:
+        """Apply the ``extends`` aimed at ``measure#part``: each carries the suspension of that
+        part on to its own ``ends`` (None: until further notice), from where the part's
+        suspension ends, or, after a lapse, from its own start."""
+        for ext in self._extenders(measure, part):
+            covering = [w for w in windows if w.part in (part, None) and w.start <= ext.starts]
+            if not covering:
+                continue  # nothing of that part was suspended: lint reports it
+            last = max(covering, key=lambda w: (w.end is None, w.end or w.start))
+            end = end_day(ext)
+            if (end is not None and end <= ext.starts) or (last.end is None and last.part is None):
+                continue  # ends before it starts; or the whole measure is suspended until further notice
+            if last.end is not None and ext.starts > last.end:
+                windows.append(Window(ext.starts, end, last.by, part, None, ext.id, ext.ends_inclusive, True))
+            elif last.part == part:
+                windows[windows.index(last)] = replace(
+                    last, end=end, extended_by=ext.id, inclusive=ext.ends_inclusive
+                )
+            else:
+                windows.append(Window(last.end, end, last.by, part, None, ext.id, ext.ends_inclusive))
+        return windows
 
     def revocations(self, measure: model.Event) -> list[tuple[dt.date, str, str | None, str]]:
         """``(date, by, part, how)`` of every revoking or superseding event; ``how`` is the
@@ -186,9 +293,10 @@ class StatusEngine:
     def change_points(self, measure: model.Event) -> list[dt.date]:
         """Every date on which the measure's status may change."""
         points = {measure.date, measure.starts, *(p.effective for p in measure.parts)}
-        end, _ = self.end_of(measure)
-        if end:
-            points.add(end)
+        for seg in self.segments(measure):
+            points.add(seg.start)
+            if seg.end:
+                points.add(seg.end)
         for w in self.windows(measure):
             points.add(w.start)
             if w.end:
@@ -210,15 +318,24 @@ class StatusEngine:
         if whole:
             _, by, _, how = min(whole)
             return _State(how, (by,), f"{how} by {by}")
-        end, extended_by = self.end_of(m)
-        if end and day >= end:
-            why = (extended_by,) if extended_by else ()
-            return _State(
-                "expired",
-                why,
-                "reached its scheduled end" + (f" (as extended by {extended_by})" if extended_by else ""),
-            )
+        segs = self.segments(m)
+        if segs[0].end is not None and day >= segs[0].end:
+            live = [s for s in segs if s.start <= day and (s.end is None or day < s.end)]
+            if not live:
+                ended = max((s for s in segs if s.end is not None and s.end <= day), key=lambda s: s.end)
+                extended_by = ended.set_by if ended.set_by != m.id else None
+                return _State(
+                    "expired",
+                    (extended_by,) if extended_by else (),
+                    "reached its scheduled end" + (f" (as extended by {extended_by})" if extended_by else ""),
+                )
+            renewed = live[0].renewed_by
+        else:
+            renewed = None
         state = self._parts_state(m, day, {p for _, _, p, _ in revoked})
+        if renewed and state.status != "announced":
+            reason = "; ".join(r for r in (f"renewed by {renewed} after a lapse", state.reason) if r)
+            state = replace(state, because=(*state.because, renewed), reason=reason)
         return self._amended(m, day, state)
 
     def _amended(self, m: model.Event, day: dt.date, state: _State) -> _State:
@@ -250,15 +367,15 @@ class StatusEngine:
         whole = [w for w in windows if w.part is None]
         if whole:
             w = min(whole, key=lambda w: (w.start, w.by))
-            return _State("suspended", (w.by,), _suspended_by(w), suspenders=(w.by,))
+            return _State("suspended", w.because, _suspended_by(w), suspenders=w.because)
         hit = {w.part: w for w in windows if w.part in active}
         states = tuple((pid, "suspended" if pid in hit else "in-force") for pid in active if pid)
         if hit and len(hit) == len(active):
-            by = tuple(sorted({w.by for w in hit.values()}))
+            by = tuple(sorted({b for w in hit.values() for b in w.because}))
             why = "; ".join(_suspended_by(w) for w in hit.values())
             return _State("suspended", by, why, states, by)
         if hit:
-            by = tuple(sorted({w.by for w in hit.values()}))
+            by = tuple(sorted({b for w in hit.values() for b in w.because}))
             live = ", ".join(pid for pid in active if pid not in hit)
             why = "; ".join(f"part {p} {_suspended_by(w)}" for p, w in sorted(hit.items()))
             return _State("suspended-in-part", by, f"{why}; {live} in force", states, by)
@@ -367,8 +484,15 @@ def _opened(m: model.Event, before: _State | None, state: _State) -> _State:
 
 
 def _suspended_by(w: Window) -> str:
-    until = f" until {w.end}" if w.end else " indefinitely"
-    return f"suspended by {w.by}{until}"
+    if w.end is None:
+        until = " until further notice"
+    elif w.inclusive:
+        until = f" through {w.end - dt.timedelta(days=1)}"
+    else:
+        until = f" until {w.end}"
+    how = f", renewed by {w.via} after a lapse" if w.renewed else f", carried on by {w.via}" if w.via else ""
+    extended = f" (as extended by {w.extended_by})" if w.extended_by else ""
+    return f"suspended by {w.by}{how}{until}{extended}"
 
 
 def _describe(before: Status | None, after: Status) -> str:
