@@ -500,8 +500,10 @@ def test_ics_properties(small: Dataset, icalendar: Any) -> None:
 
 def test_ics_extended_end(real: Dataset, icalendar: Any) -> None:
     found = vevents(ex.export(real.events, "ics", None, ds=real) or "")
+    # No. 72 suspends "至2026年11月27日" (ends_inclusive): the 27th is its last day, the
+    # suspension ends (and upcoming lists the change) on the 28th.
     assert found["2025-11-09-cn-mofcom-72-suspension-46-art2#ends@retracker"].decoded("dtstart") == dt.date(
-        2026, 11, 27
+        2026, 11, 28
     )
     extended = found["2025-05-12-us-wh-14298-china-reciprocal-suspension#ends@retracker"]
     assert extended.decoded("dtstart") == dt.date(2026, 11, 10)
