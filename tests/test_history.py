@@ -7,11 +7,14 @@ given days; if a relation, an `ends` or a part is lost in an edit, the answer ch
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from retracker import load_dataset
+from retracker.cli import app
 from retracker.status import StatusEngine
 
 REPO = Path(__file__).resolve().parent.parent
@@ -65,3 +68,31 @@ def test_april_2025_china_rates_replace_each_other(engine: StatusEngine) -> None
     f20 = "2025-03-03-us-wh-fentanyl-tariff-increase-20pct"
     assert _on(engine, f20, "2025-11-09")[0] == "in-force"
     assert _on(engine, f20, "2025-11-10") == ("superseded", ("2025-11-04-us-wh-fentanyl-tariff-reduction",))
+
+
+COBALT_BAN = "2025-02-22-cd-arecoms-001-cobalt-export-suspension"
+COBALT_QUOTAS = "2025-09-20-cd-arecoms-004-cobalt-export-quotas"
+
+
+def test_dr_congo_cobalt_ban_in_force_through_15_october_2025(engine: StatusEngine) -> None:
+    """Ban from 22 Feb 2025, extended in June to 21 Sep, kept by Decision 004 until 15 Oct;
+    quotas from 16 Oct (MTE Expos: "extended ... until 15 October 2025")."""
+    for day in ("2025-02-22", "2025-06-22", "2025-09-20", "2025-09-21", "2025-10-01", "2025-10-15"):
+        assert _on(engine, COBALT_BAN, day)[0] == "in-force", day
+    assert _on(engine, COBALT_BAN, "2025-10-16") == ("superseded", (COBALT_QUOTAS,))
+    assert _on(engine, COBALT_QUOTAS, "2025-10-15")[0] == "announced"
+    assert _on(engine, COBALT_QUOTAS, "2025-10-16")[0] == "in-force"
+    # no lapse anywhere in the ban's history
+    spans = engine.spans(engine.ds.by_id[COBALT_BAN])
+    assert [s.status for s in spans] == ["in-force", "superseded"]
+    assert spans[1].since == dt.date(2025, 10, 16)
+
+
+def test_dr_congo_cobalt_on_1_october_2025_from_the_cli() -> None:
+    """The issue's own command: the ban is in force on 2025-10-01, not expired."""
+    args = ["--data", str(REPO / "data"), "status", "-e", "Co", "--on", "2025-10-01", "--all", "--json"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    rows = {row["id"]: row["status"] for row in json.loads(result.stdout)}
+    assert rows[COBALT_BAN] == "in-force"
+    assert rows[COBALT_QUOTAS] == "announced"
