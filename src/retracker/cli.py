@@ -491,7 +491,8 @@ def show(
         _show_one(ctx, event_id, day, as_json)
         return
     f = _filters(element, country, None, kind)
-    pairs, _ = _listing(ctx, f, day, with_json=as_json)
+    pairs, coverage = _listing(ctx, f, day, with_json=as_json)
+    _coverage_warning(coverage, day)
     if as_json:
         _print_json_array(_with_status(e, st) for e, st in pairs)
         return
@@ -517,11 +518,12 @@ def _show_one(ctx, term: str, day, as_json: bool) -> None:
 
     # Only the events within the relation tree's reach; a term the index cannot resolve
     # loads the whole log, so that the "did you mean" sees every id.
-    (found, ds), _ = _answer(
+    (found, ds), coverage = _answer(
         ctx,
         lambda root: _with_meta_of(cache.resolve_around(root, term, TREE_DEPTH)),
         lambda ds: (resolve(term, entries_of(ds.events)), ds),
     )
+    _coverage_warning(coverage, day)
     engine = StatusEngine(ds)
     event = ds.get(found.id)
     part = _part_of(event, found.part)
@@ -664,7 +666,7 @@ def upcoming(
 
     f = _filters(element, country, None, None)
     first = _today(start)
-    last = first + dt.timedelta(days=days)
+    last = first + dt.timedelta(days=min(days, (dt.date.max - first).days))  # never past 9999-12-31
     pairs, coverage = _answer(
         ctx,
         lambda root: cache.upcoming(root, f, first, last),
@@ -721,6 +723,7 @@ def chart(
         return
     first = f.since or min(e.date for e in measures)
     last = f.until or max(ds.coverage or dt.date.today(), max(e.date for e in measures))
+    _coverage_warning(ds.coverage, last)
     console = make_console(record=bool(svg or html))
     console.print(gantt(StatusEngine(ds), measures, first, last, console.width, _lang(ctx)))
     _save_recording(console, svg, html)
@@ -730,13 +733,20 @@ def _save_recording(console, svg: str | None, html: str | None) -> None:
     if not (svg or html):
         return
     from .atomic import atomic_write
+    from .diagnostics import os_problem
 
-    if svg:
-        atomic_write(svg, console.export_svg(title="retracker chart", clear=False))
-        typer.echo(f"wrote {svg}", err=True)
-    if html:
-        atomic_write(html, console.export_html(clear=False))
-        typer.echo(f"wrote {html}", err=True)
+    for target, render in (
+        (svg, lambda: console.export_svg(title="retracker chart", clear=False)),
+        (html, lambda: console.export_html(clear=False)),
+    ):
+        if not target:
+            continue
+        try:
+            atomic_write(target, render())
+        except OSError as exc:
+            exc.filename = target  # name the file asked for, not the temporary one beside it
+            raise os_problem(exc, "cannot write") from None
+        typer.echo(f"wrote {target}", err=True)
 
 
 @app.command()

@@ -56,29 +56,60 @@ def find_root(start: Path) -> Path | None:
     return None
 
 
-def iter_event_files(folder: Path, links: dict[str, bool] | None = None) -> Iterator[Path]:
-    """Every non-hidden file under ``folder``, sorted (event files and strays alike).
+WALKED_SUFFIXES = (".yaml", ".yml")
 
-    Each folder's files come before its subfolders'. A folder named like an event file, or
-    a symlinked folder, is reported as a file, not walked. ``links``, when given, learns for
-    each path whether it is a symlink (from the directory listing: no extra system call).
+UNLISTABLE: dict[str, str] = {}
+"""Folders a walk could not list (path -> why); the loader reports each as RT001."""
+
+
+def iter_event_files(folder: Path, links: dict[str, bool] | None = None) -> Iterator[Path]:
+    """Every non-hidden YAML file under ``folder``, sorted.
+
+    Each folder's files come before its subfolders'. Files that do not end in ``.yaml`` or
+    ``.yml`` (any case) are skipped (a README beside the events); a ``.yml`` or ``.YAML``
+    one is yielded so that lint says to rename it. A folder named like an event file, a
+    symlinked folder, and a folder that cannot be listed (permissions, a path too long, a
+    file or nothing where ``events/`` should be) are yielded as files: the loader reports
+    each, so no event vanishes without a word. ``links``, when given, learns for each path
+    whether it is a symlink (from the directory listing: no extra system call).
+
+    The walk is iterative: a deep tree of folders cannot exhaust the stack.
     """
-    try:
-        with os.scandir(folder) as it:
-            entries = sorted((e for e in it if not e.name.startswith(".")), key=lambda e: e.name)
-    except OSError:
-        return
-    subfolders = []
-    for entry in entries:
-        link = entry.is_symlink()
-        if _is_dir(entry) and not link and not entry.name.endswith(EVENT_SUFFIX):
-            subfolders.append(entry.path)
+    pending = [Path(folder)]
+    while pending:
+        current = pending.pop()
+        try:
+            with os.scandir(current) as it:
+                entries = sorted((e for e in it if not e.name.startswith(".")), key=lambda e: e.name)
+        except OSError as exc:
+            UNLISTABLE[str(current)] = _why_unlistable(current, exc)
+            if links is not None:
+                links[str(current)] = False
+            yield current
             continue
-        if links is not None:
-            links[entry.path] = link
-        yield Path(entry.path)
-    for sub in subfolders:
-        yield from iter_event_files(Path(sub), links)
+        subfolders = []
+        for entry in entries:
+            link = entry.is_symlink()
+            is_dir = _is_dir(entry)
+            if is_dir and not link and not entry.name.endswith(EVENT_SUFFIX):
+                subfolders.append(Path(entry.path))
+                continue
+            if not (is_dir or entry.name.lower().endswith(WALKED_SUFFIXES)):
+                continue
+            if links is not None:
+                links[entry.path] = link
+            yield Path(entry.path)
+        pending.extend(reversed(subfolders))
+
+
+def _why_unlistable(folder: Path, exc: OSError) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return f"folder '{folder.name}' is missing" + (
+            ": a log keeps its events in events/" if folder.name == "events" else ""
+        )
+    if isinstance(exc, NotADirectoryError):
+        return f"'{folder.name}' is a file, not a folder"
+    return f"cannot list folder '{folder.name}': {exc.strerror or exc}"
 
 
 def _is_dir(entry: os.DirEntry) -> bool:
@@ -246,6 +277,8 @@ def load_event_file(
     from . import yamlio
 
     name = str(path)
+    if name in UNLISTABLE:
+        return None, [Diagnostic(name, 1, 1, "RT001", UNLISTABLE[name])], None
     if root is not None and not root.is_absolute():
         root = root.resolve()
     stray = _stray_file(path, root, is_link)

@@ -22,6 +22,8 @@ def parse_when(text: str, *, end: bool = False) -> dt.date:
         return dt.date.today()
     if raw.isdigit() and len(raw) == 4:
         year = int(raw)
+        if year < dt.MINYEAR:
+            raise RetrackerError(f"cannot read date '{text}': there is no year 0", hint="years run 0001-9999")
         return dt.date(year, 12, 31) if end else dt.date(year, 1, 1)
     from dateutil import parser
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -62,9 +63,19 @@ def format_github(result: LintResult) -> str:
         lines.append(f"::{d.severity} {props}::{escape_data(message)}")
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary_file:
-        with Path(summary_file).open("a", encoding="utf-8") as handle:
-            handle.write(step_summary(result))
+        _append_summary(summary_file, step_summary(result))
     return "\n".join(lines)
+
+
+def _append_summary(summary_file: str, text: str) -> None:
+    """Append to the step summary; a summary that cannot be written is a warning on stderr,
+    never a reason to lose the annotations or the exit code of the findings."""
+    try:
+        with Path(summary_file).open("a", encoding="utf-8") as handle:
+            handle.write(text)
+    except (OSError, ValueError) as exc:
+        why = getattr(exc, "strerror", None) or str(exc)
+        sys.stderr.write(f"retracker: warning: cannot write GITHUB_STEP_SUMMARY {summary_file}: {why}\n")
 
 
 def step_summary(result: LintResult) -> str:
