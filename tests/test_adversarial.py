@@ -497,3 +497,125 @@ def test_a_closed_pipe_is_quiet(log: LogBuilder, tmp_path: Path) -> None:
     proc.stderr.close()
     assert proc.wait(timeout=60) == 0, err
     assert b"Traceback" not in err and b"error" not in err
+
+
+# ===================================================== crashes: dates at the edges
+
+
+@pytest.mark.parametrize(
+    "args, code, words",
+    [
+        (["upcoming", "--days", "3000000"], 0, "to 9999-12-31"),
+        (["timeline", "--since", "0000"], 2, "there is no year 0"),
+        (["status", "--on", "0000-01-01"], 2, "cannot read date"),
+        (["status", "--on", "9999-12-31"], 0, "on 9999-12-31"),
+        (["chart", "--until", "9999"], 0, ""),
+        (["export", "-f", "ics"], 0, ""),
+    ],
+)
+def test_dates_at_the_edges(log: LogBuilder, args: list[str], code: int, words: str) -> None:
+    log.add(ends="9999-12-31")
+    result = run(*args, data=log.root)
+    assert result.exit_code == code, result.output
+    assert words in result.output
+    assert "internal error" not in result.output
+
+
+def test_an_event_dated_year_zero_is_a_located_error(log: LogBuilder) -> None:
+    path = log.add(id="0000-01-01-cn-x", date="0000-01-01", instrument_key=None)
+    result = run("lint", str(path))
+    assert result.exit_code == 1
+    assert f"{path}:" in result.stdout and "RT105" in result.stdout
+
+
+# ===================================================== wrong answers: the coverage warning
+
+
+@pytest.mark.parametrize(
+    "args", [["show", event_dict()["id"]], ["show", "-e", "Dy"], ["chart"], ["status"]], ids=" ".join
+)
+def test_answers_past_the_coverage_date_say_so(log: LogBuilder, args: list[str]) -> None:
+    log.add()
+    result = (
+        run(*args, "--on", "2027-01-01", data=log.root)
+        if args[0] != "chart"
+        else run("chart", "--until", "2027-01", data=log.root)
+    )
+    assert result.exit_code == 0, result.output
+    assert "after the log's coverage date 2026-11-25" in result.stderr
+
+
+# ===================================================== crashes: file-system errors
+
+
+def test_chart_svg_into_a_missing_folder(log: LogBuilder, tmp_path: Path) -> None:
+    log.add()
+    target = tmp_path / "missing" / "chart.svg"
+    result = run("chart", "--svg", str(target), data=log.root)
+    assert result.exit_code == 4
+    assert_one_line_error(result.output)
+    assert f"cannot write {target}: No such file or directory" in result.output
+
+
+def test_lint_github_with_an_unwritable_step_summary(
+    log: LogBuilder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = log.add(materials=["Dyy"])
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "missing" / "summary.md"))
+    result = run("lint", "--format", "github", str(path))
+    assert result.exit_code == 1  # the findings decide, not the summary
+    assert "::error file=" in result.stdout
+    assert "cannot write GITHUB_STEP_SUMMARY" in result.stderr
+
+
+# ===================================================== events that must not vanish without a word
+
+
+def test_events_missing_or_a_file(log: LogBuilder) -> None:
+    shutil.rmtree(log.root / "events")
+    missing = run("lint", data=log.root)
+    assert missing.exit_code == 1
+    assert "events:1:1: RT001 folder 'events' is missing" in missing.stdout
+    (log.root / "events").write_text("not a folder")
+    a_file = run("lint", data=log.root)
+    assert a_file.exit_code == 1
+    assert "RT001 'events' is a file, not a folder" in a_file.stdout
+    query = run("timeline", data=log.root)
+    assert "could not be read" in query.stderr
+
+
+def test_an_unlistable_folder_is_a_located_error(log: LogBuilder, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    log.add()
+    hidden = log.root / "events" / "2024"
+    hidden.mkdir()
+    real_scandir = os.scandir
+
+    def scandir(path: object) -> object:
+        if Path(str(path)) == hidden:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_scandir(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    for args in (["lint"], ["lint", str(log.root / "events")]):
+        result = run(*args, data=log.root if args == ["lint"] else None)
+        assert result.exit_code == 1, result.output
+        assert f"{hidden}:1:1: RT001 cannot list folder '2024': Permission denied" in result.stdout
+
+
+def test_a_thousand_nested_folders(log: LogBuilder) -> None:
+    log.add()
+    fd = os.open(log.root / "events", os.O_RDONLY)
+    try:
+        for _ in range(2100):  # deeper than the stack and than PATH_MAX
+            os.mkdir("d", dir_fd=fd)
+            child = os.open("d", os.O_RDONLY, dir_fd=fd)
+            os.close(fd)
+            fd = child
+    finally:
+        os.close(fd)
+    result = run("lint", data=log.root)
+    assert result.exit_code == 1, result.output[-500:]
+    assert "RT001 cannot list folder 'd'" in result.stdout
+    assert run("--no-cache", "timeline", data=log.root).exit_code == 0
