@@ -45,8 +45,7 @@ def test_index_is_built_and_used(data: Path) -> None:
     assert ids(data, "-e", "Sb") == ["2024-08-15-cn-antimony"]
     path = cache.index_path(data)
     assert path.is_file()
-    stamp = cache.fingerprint(data)
-    index = cache.open_index(data, stamp)
+    index = cache.open_index(data)
     assert index is not None
     assert index.select(Filters.build(material="Sb")) == ["2024-08-15-cn-antimony"]
     index.close()
@@ -81,7 +80,7 @@ def test_corrupt_or_foreign_index_is_ignored_and_rebuilt(data: Path) -> None:
     con.commit()
     con.close()
     assert ids(data, "-e", "Sb") == ["2024-08-15-cn-antimony"]
-    assert cache.open_index(data, cache.fingerprint(data)) is not None
+    assert cache.open_index(data) is not None
 
 
 def test_stale_index_never_wins_over_yaml(data: Path) -> None:
@@ -91,7 +90,7 @@ def test_stale_index_never_wins_over_yaml(data: Path) -> None:
     sb.write_text(sb.read_text().replace("- Sb", "- Ga"))
     bump(sb)
     assert cache.fingerprint(data) != stamp
-    assert cache.open_index(data, cache.fingerprint(data)) is None
+    assert cache.open_index(data) is None
     assert ids(data, "-e", "Sb") == []
 
 
@@ -124,7 +123,7 @@ def test_two_concurrent_writers(data: Path, tmp_path: Path) -> None:
     deadline = time.monotonic() + 120
     for proc in procs:
         assert proc.wait(timeout=max(1, deadline - time.monotonic())) == 0
-    index = cache.open_index(data, cache.fingerprint(data))
+    index = cache.open_index(data)
     assert index is not None
     assert sorted(index.select(Filters())) == ["2024-08-15-cn-antimony", "2025-04-04-cn-dysprosium"]
     index.close()

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from retracker import cache
+from retracker import cache, indexing
 from retracker.cli import app
 
 from .conftest import LogBuilder
@@ -83,8 +83,8 @@ def test_an_edit_within_the_timestamp_granularity_is_seen(data: Path, monkeypatc
     """Issue 16 item 6: same size, same (coarse) mtime and ctime, same inode: only the
     content differs. Files that recent are confirmed by their hash."""
     coarse = CoarseStat()
-    monkeypatch.setattr(cache.os, "stat", coarse.stat)
-    monkeypatch.setattr(cache.os, "lstat", coarse.lstat)
+    monkeypatch.setattr(indexing.os, "stat", coarse.stat)
+    monkeypatch.setattr(indexing.os, "lstat", coarse.lstat)
     assert ids(data, "-e", "Sb") == [SB]
     sb = data / "events" / "2024" / f"{SB}.yaml"
     text = sb.read_text()
@@ -97,18 +97,33 @@ def test_an_edit_within_the_timestamp_granularity_is_seen(data: Path, monkeypatc
     assert ids(data, "-e", "Ga") == [SB]  # and the rebuilt index answers again
 
 
-def test_racily_clean_files_are_hashed_only_while_recent(data: Path, monkeypatch) -> None:
-    seen = cache.scan(data)
-    assert set(seen.racy) == set(seen.sigs)  # just written: all too recent to trust by stat
-    coarse = CoarseStat()
-    coarse.tick -= 60 * 1_000_000_000  # the same files, last changed a minute ago
-    monkeypatch.setattr(cache.os, "stat", coarse.stat)
-    monkeypatch.setattr(cache.os, "lstat", coarse.lstat)
-    assert cache.scan(data).racy == {}
-    assert ids(data, "-e", "Sb") == [SB]
+def records(data: Path) -> dict[str, tuple[int, int]]:
     con = sqlite3.connect(cache.index_path(data))
-    assert json.loads(con.execute("SELECT value FROM meta WHERE key = 'racy'").fetchone()[0]) == {}
-    con.close()
+    try:
+        return {r[0]: (r[1], r[2]) for r in con.execute("SELECT rel, newest, checked FROM files")}
+    finally:
+        con.close()
+
+
+def test_racily_clean_files_are_hashed_only_while_recent(data: Path, monkeypatch) -> None:
+    """Files read within RACY_NS of their last change are hashed on every query until a
+    query finds them unchanged after that window; then their stat vouches for them."""
+    assert ids(data, "-e", "Sb") == [SB]
+    assert all(newest + cache.RACY_NS > checked for newest, checked in records(data).values())
+    reads: list[str] = []
+    real_read = indexing._read
+    monkeypatch.setattr(indexing, "_read", lambda path: reads.append(path.name) or real_read(path))
+    assert ids(data, "-e", "Sb") == [SB]
+    assert len(reads) == 3  # dataset.yaml and both events: still too recent, so hashed
+    coarse = CoarseStat()
+    coarse.tick -= 60 * 1_000_000_000  # the clock moves on: their last change is a minute old
+    monkeypatch.setattr(indexing.os, "stat", coarse.stat)
+    monkeypatch.setattr(indexing.os, "lstat", coarse.lstat)
+    assert ids(data, "-e", "Sb") == [SB]  # hashed once more, found unchanged, records moved on
+    assert all(newest + cache.RACY_NS <= checked for newest, checked in records(data).values())
+    reads.clear()
+    assert ids(data, "-e", "Sb") == [SB]
+    assert reads == []
 
 
 def test_a_symlinked_event_file_is_fingerprinted_by_its_target(data: Path) -> None:
@@ -139,9 +154,9 @@ def test_an_index_built_by_other_code_is_not_trusted(data: Path) -> None:
     con.execute("DELETE FROM events")  # what the other code would have answered
     con.commit()
     con.close()
-    assert cache.open_index(data, cache.fingerprint(data)) is None
+    assert cache.open_index(data) is None
     assert ids(data, "-e", "Sb") == [SB]
-    assert cache.open_index(data, cache.fingerprint(data)) is not None
+    assert cache.open_index(data) is not None
 
 
 def test_the_code_stamp_follows_the_source_files(tmp_path: Path) -> None:
@@ -162,7 +177,7 @@ def test_a_cache_path_with_uri_characters_works(data: Path, tmp_path: Path, monk
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / name))
     assert ids(data, "-e", "Sb") == [SB]
     assert cache.index_path(data).parent == tmp_path / name / "retracker"
-    assert cache.open_index(data, cache.fingerprint(data)) is not None
+    assert cache.open_index(data) is not None
     first = index_identity(data)
     assert ids(data, "-e", "Sb") == [SB]
     assert index_identity(data) == first  # found, not rebuilt
@@ -189,14 +204,15 @@ def test_sigterm_during_a_build_leaves_no_temporary_file(data: Path, tmp_path: P
     script = (
         "import sys, time\n"
         "from pathlib import Path\n"
-        "from retracker import cache\n"
+        "from retracker import indexing\n"
         "flag = Path(sys.argv[2])\n"
-        "real = cache._write\n"
-        "def slow(path, *args, **kwargs):\n"
-        "    real(path, *args, **kwargs)\n"
-        "    flag.write_text(str(path))\n"
+        "real = indexing._fill\n"
+        "def slow(con, *args, **kwargs):\n"
+        "    ok = real(con, *args, **kwargs)\n"
+        "    flag.write_text(con.execute('PRAGMA database_list').fetchone()[2])\n"
         "    time.sleep(60)\n"
-        "cache._write = slow\n"
+        "    return ok\n"
+        "indexing._fill = slow\n"
         "from retracker.cli import app\n"
         "sys.argv = ['retracker', '--data', sys.argv[1], 'timeline']\n"
         "app()\n"
@@ -211,7 +227,8 @@ def test_sigterm_during_a_build_leaves_no_temporary_file(data: Path, tmp_path: P
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=30) in (-signal.SIGTERM, 128 + signal.SIGTERM)
     folder = tmp_path / "cache" / "retracker"
-    assert [p.name for p in folder.iterdir()] == []
+    assert not tmp.exists()
+    assert [p.name for p in folder.iterdir() if not p.name.endswith(".lock")] == []
     done = subprocess.run(
         [sys.executable, "-m", "retracker", "--data", str(data), "timeline", "--json"],
         env=env,
@@ -279,8 +296,8 @@ def test_cache_dir_without_home_or_passwd_entry(data: Path, tmp_path: Path) -> N
 def test_a_temporary_cache_folder_that_is_not_ours_is_not_used(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.delenv("XDG_CACHE_HOME")
     monkeypatch.delenv("HOME", raising=False)
-    monkeypatch.setattr(cache, "_home", lambda: None)
-    monkeypatch.setattr(cache.tempfile, "gettempdir", lambda: str(tmp_path))
+    monkeypatch.setattr(indexing, "_home", lambda: None)
+    monkeypatch.setattr(indexing.tempfile, "gettempdir", lambda: str(tmp_path))
     other = tmp_path / f"retracker-{os.getuid()}"
     other.mkdir(mode=0o777)
     other.chmod(0o777)  # shared with everyone: someone else could plant an index there

@@ -75,30 +75,35 @@ def iter_event_files(folder: Path, links: dict[str, bool] | None = None) -> Iter
 
     The walk is iterative: a deep tree of folders cannot exhaust the stack.
     """
-    pending = [Path(folder)]
+    for path, link in walk_event_files(str(folder)):
+        if links is not None:
+            links[path] = link
+        yield Path(path)
+
+
+def walk_event_files(folder: str) -> Iterator[tuple[str, bool]]:
+    """``(path, is a symlink)`` of what :func:`iter_event_files` yields, without building
+    Path objects (the index stats every file on every query: this is its walk)."""
+    pending = [folder]
     while pending:
         current = pending.pop()
         try:
             with os.scandir(current) as it:
                 entries = sorted((e for e in it if not e.name.startswith(".")), key=lambda e: e.name)
         except OSError as exc:
-            UNLISTABLE[str(current)] = _why_unlistable(current, exc)
-            if links is not None:
-                links[str(current)] = False
-            yield current
+            UNLISTABLE[current] = _why_unlistable(Path(current), exc)
+            yield current, False
             continue
         subfolders = []
         for entry in entries:
             link = entry.is_symlink()
             is_dir = _is_dir(entry)
             if is_dir and not link and not entry.name.endswith(EVENT_SUFFIX):
-                subfolders.append(Path(entry.path))
+                subfolders.append(entry.path)
                 continue
             if not (is_dir or entry.name.lower().endswith(WALKED_SUFFIXES)):
                 continue
-            if links is not None:
-                links[entry.path] = link
-            yield Path(entry.path)
+            yield entry.path, link
         pending.extend(reversed(subfolders))
 
 
@@ -204,13 +209,13 @@ def load_dataset(path: str | os.PathLike[str] | None = None, *, keep_documents: 
     return Dataset(root, events, paths, meta_diags + diags, meta, docs)
 
 
-def load_meta(root: Path) -> tuple[dict[str, Any], list[Diagnostic]]:
-    """Read dataset.yaml; ``coverage`` becomes a date."""
+def load_meta(root: Path, raw: bytes | None = None) -> tuple[dict[str, Any], list[Diagnostic]]:
+    """Read dataset.yaml (or parse ``raw``, its bytes as already read); ``coverage`` becomes a date."""
     from . import yamlio
 
     path = root / "dataset.yaml"
     try:
-        doc = yamlio.load_path(path)
+        doc = yamlio.load_path(path) if raw is None else yamlio.load_text(yamlio.decode(raw))
     except yamlio.YamlProblem as p:
         return {}, [Diagnostic(str(path), p.line, p.col, p.code, p.message, hint=p.hint)]
     meta = doc.data if isinstance(doc.data, dict) else {}
@@ -268,11 +273,12 @@ class _gc_paused:
 
 
 def load_event_file(
-    path: Path, root: Path | None = None, *, is_link: bool | None = None
+    path: Path, root: Path | None = None, *, is_link: bool | None = None, raw: bytes | None = None
 ) -> tuple[model.Event | None, list[Diagnostic], yamlio.Document | None]:
     """Load and validate one event file: (event or None, diagnostics, document or None).
 
-    ``is_link`` says whether the path is a symlink, when the caller knows.
+    ``is_link`` says whether the path is a symlink, when the caller knows; ``raw`` is the
+    file's content when the caller has read it already (the index hashes what it parses).
     """
     from . import yamlio
 
@@ -285,7 +291,7 @@ def load_event_file(
     if stray is not None:
         return None, [stray], None
     try:
-        doc = yamlio.load_path(path)
+        doc = yamlio.load_path(path) if raw is None else yamlio.load_text(yamlio.decode(raw))
     except yamlio.YamlProblem as p:
         return None, [Diagnostic(name, p.line, p.col, p.code, p.message, hint=p.hint)], None
     if not isinstance(doc.data, dict):
