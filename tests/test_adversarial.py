@@ -615,7 +615,29 @@ def test_a_thousand_nested_folders(log: LogBuilder) -> None:
             fd = child
     finally:
         os.close(fd)
-    result = run("lint", data=log.root)
-    assert result.exit_code == 1, result.output[-500:]
-    assert "RT001 cannot list folder 'd'" in result.stdout
-    assert run("--no-cache", "timeline", data=log.root).exit_code == 0
+    try:
+        result = run("lint", data=log.root)
+        assert result.exit_code == 1, result.output[-500:]
+        assert "RT001 cannot list folder 'd'" in result.stdout
+        assert run("--no-cache", "timeline", data=log.root).exit_code == 0
+    finally:
+        remove_deep_tree(log.root / "events", "d")
+
+
+def remove_deep_tree(parent: Path, name: str) -> None:
+    """Remove a chain of nested folders ``name/name/...`` without recursion: pytest's own
+    clean-up of old temporary folders (shutil.rmtree) would hit the recursion limit on it and
+    fail the next session."""
+    fds = [os.open(parent, os.O_RDONLY)]
+    try:
+        while True:
+            try:
+                fds.append(os.open(name, os.O_RDONLY, dir_fd=fds[-1]))
+            except FileNotFoundError:
+                break
+        while len(fds) > 1:
+            os.close(fds.pop())
+            os.rmdir(name, dir_fd=fds[-1])
+    finally:
+        for fd in fds:
+            os.close(fd)
