@@ -137,6 +137,8 @@ def test_timeline_json_filters(data: Path, args: list[str], expected: list[str])
 def test_timeline_json_equals_library(data: Path) -> None:
     payload = json.loads(run(data, "timeline", "--json", "-e", "Sb").stdout)
     library = [e.to_json() for e in load_dataset(data).events_for(material="Sb")]
+    # A listing adds how each event matched the filters to the event's own JSON.
+    assert [p.pop("matched") for p in payload] == ["direct"] * len(library)
     assert payload == library
     first = payload[0]
     assert first["materials"] == ["Sb", "superhard-materials"]
@@ -206,6 +208,7 @@ def test_status_and_upcoming(data: Path) -> None:
             "from": "suspended",
             "to": "in-force",
             "because": [SUS],
+            "matched": "direct",
         }
     ]
 

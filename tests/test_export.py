@@ -311,9 +311,8 @@ def ids(con: sqlite3.Connection, sql: str, *args: Any) -> list[str]:
 
 MATERIAL_SQL = """
 SELECT DISTINCT m.event_id FROM materials m
-JOIN material_covers a ON a.key = m.material
-JOIN material_covers b ON b.member = a.member
-WHERE b.key = ? ORDER BY m.event_id
+JOIN material_matches r ON r.key = m.material
+WHERE r.term = ? ORDER BY m.event_id
 """
 
 

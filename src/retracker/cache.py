@@ -42,8 +42,11 @@ from .status import Change, Status
 ENV_NO_CACHE = "RETRACKER_NO_CACHE"
 
 ROW_COLUMNS = ", ".join(
-    f"events.{c}" for c in ("id", "date", "issuer", "kind", "title", "title_zh", "materials", "targets")
+    f"events.{c}"
+    for c in ("id", "date", "issuer", "kind", "title", "title_zh", "materials", "targets", "parties")
 )
+AFTER_ROW = 10
+"""Where the columns after a row's (its own and its JSON, or NULL) start in a result."""
 SPAN_JOIN = " LEFT JOIN spans s ON s.event_id = id AND s.since <= ? AND (s.until IS NULL OR s.until > ?)"
 """A measure's span covering the day: the one that started on or before it and has not ended."""
 
@@ -154,8 +157,9 @@ class Index:
         out = []
         for r in self.con.execute(sql, [start.isoformat(), end.isoformat(), *params]):
             row, _ = _row(r, None)
-            day = dt.date.fromisoformat(r[9])
-            out.append((row, Change(day, row.id, r[10], r[11], r[12], tuple(r[13].split()))))
+            day, change, before, after, because = r[AFTER_ROW:]
+            when = dt.date.fromisoformat(day)
+            out.append((row, Change(when, row.id, change, before, after, tuple(because.split()))))
         return out
 
     def search(
@@ -245,6 +249,7 @@ class Row(NamedTuple):
     title_zh: str | None
     materials: list[str]
     targets: list[str]
+    parties: list[str]
     raw: str | None = None
 
     def to_json(self) -> dict[str, Any]:
@@ -254,19 +259,20 @@ class Row(NamedTuple):
 
 
 def _row(r: tuple[Any, ...], day: dt.date | None) -> tuple[Row, Any]:
-    row = Row(r[0], dt.date.fromisoformat(r[1]), r[2], r[3], r[4], r[5], r[6].split(), r[7].split(), r[8])
-    if day is None or r[9] is None:
+    when = dt.date.fromisoformat(r[1])
+    row = Row(r[0], when, r[2], r[3], r[4], r[5], r[6].split(), r[7].split(), r[8].split(), r[9])
+    if day is None or r[AFTER_ROW] is None:
         return row, None
-
+    state, since, until, because, reason, parts = r[AFTER_ROW : AFTER_ROW + 6]
     status = Status(
         r[0],
         day,
-        r[9],
-        dt.date.fromisoformat(r[10]),
-        dt.date.fromisoformat(r[11]) if r[11] else None,
-        tuple(r[12].split()),
-        r[13],
-        json.loads(r[14]) if r[14] else {},
+        state,
+        dt.date.fromisoformat(since),
+        dt.date.fromisoformat(until) if until else None,
+        tuple(because.split()),
+        reason,
+        json.loads(parts) if parts else {},
     )
     return row, status
 
@@ -275,20 +281,27 @@ def _marks(values: list[Any]) -> str:
     return ",".join("?" * len(values))
 
 
+def _actors_in(codes: list[str]) -> tuple[str, list[str]]:
+    """The issuer or a party is one of ``codes``."""
+    marks = _marks(codes)
+    clause = f"(issuer IN ({marks}) OR id IN (SELECT event_id FROM parties WHERE country IN ({marks})))"
+    return clause, [*codes, *codes]
+
+
+def _targets_in(codes: list[str]) -> str:
+    return f"id IN (SELECT event_id FROM targets WHERE country IN ({_marks(codes)}))"
+
+
 def _where(f: Any) -> tuple[str, list[Any]]:
     """A WHERE clause (and its parameters) for the filters, as :func:`retracker.query.matches`."""
+    from .query import country_reach, material_reach
+
     clauses, params = ["1"], []
     if not f.include_withdrawn:
         clauses.append("withdrawn = 0")
     if f.kinds:
         clauses.append(f"kind IN ({_marks(f.kinds)})")
         params += f.kinds
-    if f.issuers:
-        clauses.append(
-            f"(issuer IN ({_marks(f.issuers)}) OR id IN "
-            f"(SELECT event_id FROM parties WHERE country IN ({_marks(f.issuers)})))"
-        )
-        params += [*f.issuers, *f.issuers]
     if f.since:
         clauses.append("date >= ?")
         params.append(f.since.isoformat())
@@ -296,20 +309,23 @@ def _where(f: Any) -> tuple[str, list[Any]]:
         clauses.append("date <= ?")
         params.append(f.until.isoformat())
     if f.materials:
-        from .query import covered
-        from .vocab import MATERIALS
-
-        keys = sorted(k for k in MATERIALS if MATERIALS[k].covers & covered(f.materials))
+        keys = sorted(material_reach(tuple(f.materials), f.exact))
         clauses.append(f"id IN (SELECT event_id FROM materials WHERE material IN ({_marks(keys)}))")
         params += keys
     if f.countries:
-        codes = [*f.countries, "ALL"]
-        clauses.append(
-            f"(issuer IN ({_marks(f.countries)}) OR id IN "
-            f"(SELECT event_id FROM targets WHERE country IN ({_marks(codes)})) OR id IN "
-            f"(SELECT event_id FROM parties WHERE country IN ({_marks(f.countries)})))"
-        )
-        params += [*f.countries, *codes, *f.countries]
+        actors = sorted(country_reach(tuple(f.countries), f.exact))
+        aimed = sorted(country_reach(tuple(f.countries), f.exact, targets=True))
+        clause, more = _actors_in(actors)
+        clauses.append(f"({clause} OR {_targets_in(aimed)})")
+        params += [*more, *aimed]
+    if f.issuers:
+        clause, more = _actors_in(sorted(country_reach(tuple(f.issuers), f.exact)))
+        clauses.append(clause)
+        params += more
+    if f.targets:
+        aimed = sorted(country_reach(tuple(f.targets), f.exact, targets=True))
+        clauses.append(_targets_in(aimed))
+        params += aimed
     return " AND ".join(clauses), params
 
 

@@ -137,21 +137,33 @@ app = typer.Typer(
 
 
 def _complete_material(incomplete: str) -> list[str]:
-    from .vocab import MATERIALS
+    """Keys and names (English, Chinese, aliases) that start with what was typed."""
+    from .vocab import material_spellings
 
-    return [k for k in MATERIALS if k.lower().startswith(incomplete.lower())]
+    return _starting(material_spellings(), incomplete)
 
 
 def _complete_country(incomplete: str) -> list[str]:
-    from .vocab import country_codes
+    """Codes and names that start with what was typed."""
+    from .vocab import country_codes, country_name
 
-    return [c for c in country_codes() if c.lower().startswith(incomplete.lower())]
+    return _starting([*country_codes(), *(country_name(c) for c in country_codes())], incomplete)
+
+
+def _starting(names: Iterable[str], incomplete: str) -> list[str]:
+    """Names that start with ``incomplete`` in any case, each spelling once."""
+    low = incomplete.casefold()
+    found: dict[str, str] = {}
+    for name in names:
+        if name.casefold().startswith(low):
+            found.setdefault(name.casefold(), name)
+    return sorted(found.values())
 
 
 def _complete_kind(incomplete: str) -> list[str]:
     from .model import KINDS
 
-    return [k for k in KINDS if k.startswith(incomplete)]
+    return [k for k in KINDS if k.startswith(incomplete.casefold())]
 
 
 def _complete_id(incomplete: str) -> list[str]:
@@ -173,7 +185,8 @@ Element = Annotated[
         "--element",
         "-e",
         metavar="MATERIAL",
-        help="Material: symbol, name, Chinese name or group (repeatable).",
+        help="Material: symbol, name, Chinese name or group; repeat or write Ga,Ge. Finds what is"
+        " derived from it and the groups that contain it (each row says how it matched).",
         autocompletion=_complete_material,
     ),
 ]
@@ -183,24 +196,49 @@ Country = Annotated[
         "--country",
         "-c",
         metavar="CODE",
-        help="Issuer or target country (repeatable); measures on ALL match every country.",
+        help="Issuer, party or target (repeatable; US,JP); a member finds its groups' acts (via EU)"
+        " and measures on ALL.",
         autocompletion=_complete_country,
     ),
 ]
 Issuer = Annotated[
     list[str] | None,
     typer.Option(
-        "--issuer", metavar="CODE", help="Acting jurisdiction (repeatable).", autocompletion=_complete_country
+        "--issuer",
+        metavar="CODE",
+        help="Acting jurisdiction or party to a deal (repeatable); a member finds its groups' acts.",
+        autocompletion=_complete_country,
     ),
+]
+Target = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--target",
+        metavar="CODE",
+        help="Jurisdiction a measure applies to (repeatable); measures on ALL or on its groups match.",
+        autocompletion=_complete_country,
+    ),
+]
+Exact = Annotated[
+    bool,
+    typer.Option("--exact", help="No widening: only the materials and countries named, no groups or ALL."),
 ]
 Kind = Annotated[
     list[str] | None,
     typer.Option(
-        "--kind", "-k", metavar="KIND", help="Event kind (repeatable).", autocompletion=_complete_kind
+        "--kind",
+        "-k",
+        metavar="KIND",
+        help="Event kind, any case (repeatable; export-ban,tariff).",
+        autocompletion=_complete_kind,
     ),
 ]
 Since = Annotated[
-    str | None, typer.Option(metavar="DATE", help="From this date: 2025, 2025-05, 'May 2025', 2025-05-12.")
+    str | None,
+    typer.Option(
+        metavar="DATE",
+        help="From this date: 2025, 2025-05, 'May 2025', 2025-05-12, 'Q2 2025', 'last month', '30 days ago'.",
+    ),
 ]
 Until = Annotated[
     str | None, typer.Option(metavar="DATE", help="Up to this date; a partial date covers its whole period.")
@@ -382,7 +420,7 @@ def _print_json(payload: Any) -> None:
     typer.echo(dump_json(payload))
 
 
-def _filters(element, country, issuer, kind, since=None, until=None):
+def _filters(element, country, issuer, kind, since=None, until=None, target=None, exact=False):
     from .query import Filters
 
     return Filters.build(
@@ -392,6 +430,8 @@ def _filters(element, country, issuer, kind, since=None, until=None):
         kind=kind or [],
         since=since,
         until=until,
+        target=target or [],
+        exact=exact,
     )
 
 
@@ -428,6 +468,8 @@ def timeline(
     kind: Kind = None,
     since: Since = None,
     until: Until = None,
+    target: Target = None,
+    exact: Exact = False,
     limit: Annotated[int | None, typer.Option(min=1, metavar="N", help="Show at most N events.")] = None,
     reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Newest first.")] = False,
     as_json: AsJson = False,
@@ -440,11 +482,13 @@ def timeline(
       retracker timeline --since 2025-01 --element Dy
       retracker timeline --country US --kind tariff --json
     """
-    f = _filters(element, country, issuer, kind, since, until)
+    from .query import matched_json
+
+    f = _filters(element, country, issuer, kind, since, until, target, exact)
     pairs, coverage = _listing(ctx, f, reverse=reverse, limit=limit, with_json=as_json)
     events = [e for e, _ in pairs]
     if as_json:
-        _print_json_array(e.to_json() for e in events)
+        _print_json_array(matched_json(e, f) for e in events)
         return
     if not events and _nothing(f):
         return
@@ -468,11 +512,16 @@ def show(
     ] = None,
     element: Element = None,
     country: Country = None,
+    issuer: Issuer = None,
+    target: Target = None,
     kind: Kind = None,
+    since: Since = None,
+    until: Until = None,
+    exact: Exact = False,
     on: On = None,
     as_json: AsJson = False,
 ) -> None:
-    """One event in full, or everything that touches a material.
+    """One event in full, or everything that touches a material (or matches the filters).
 
     Examples:
 
@@ -482,7 +531,7 @@ def show(
     """
     from .diagnostics import RetrackerError
 
-    if not event_id and not (element or country or kind):
+    if not event_id and not (element or country or issuer or target or kind or since or until):
         raise RetrackerError(
             "give an event ID or --element/--country/--kind", hint="see retracker show --help"
         )
@@ -490,11 +539,11 @@ def show(
     if event_id:
         _show_one(ctx, event_id, day, as_json)
         return
-    f = _filters(element, country, None, kind)
+    f = _filters(element, country, issuer, kind, since, until, target, exact)
     pairs, coverage = _listing(ctx, f, day, with_json=as_json)
     _coverage_warning(coverage, day)
     if as_json:
-        _print_json_array(_with_status(e, st) for e, st in pairs)
+        _print_json_array(_with_status(e, st, f) for e, st in pairs)
         return
     if not pairs and _nothing(f):
         return
@@ -504,9 +553,20 @@ def show(
     typer.echo(f"{len(pairs)} event(s); status as of {day}", err=True)
 
 
-def _with_status(event, status) -> dict[str, Any]:
-    payload = event.to_json()
+def _with_status(event, status, f=None) -> dict[str, Any]:
+    """The event's JSON with its ``status`` (and, for a listing, how it ``matched``)."""
+    from .query import matched_json
+
+    payload = matched_json(event, f) if f is not None else event.to_json()
     payload["status"] = status.to_json() if status else None
+    return payload
+
+
+def _matched(payload: dict[str, Any], event, f) -> dict[str, Any]:
+    """``payload`` with ``matched``: how ``event`` matched the filters (see query.how_matched)."""
+    from .query import DIRECT, how_matched
+
+    payload["matched"] = (how_matched(event, f) or DIRECT) if f.widening else DIRECT
     return payload
 
 
@@ -563,16 +623,13 @@ def status(
     ctx: typer.Context,
     on: On = None,
     element: Element = None,
-    country: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--country",
-            "-c",
-            help="Measures whose targets include this country or ALL.",
-            autocompletion=_complete_country,
-        ),
-    ] = None,
+    country: Country = None,
     issuer: Issuer = None,
+    target: Target = None,
+    kind: Kind = None,
+    since: Since = None,
+    until: Until = None,
+    exact: Exact = False,
     show_all: Annotated[
         bool, typer.Option("--all", help="Include ended measures (expired, superseded, revoked).")
     ] = False,
@@ -598,17 +655,16 @@ def status(
 
     fmt = _status_format(output_format, as_json, output, excel)
     day = _today(on)
-    codes = _filters(None, country, None, None).countries
-    f = _filters(element, None, issuer, None)
-    pairs, coverage = _listing(ctx, f, day, measures_only=True, targets=codes, with_json=fmt != "table")
+    f = _filters(element, country, issuer, kind, since, until, target, exact)
+    pairs, coverage = _listing(ctx, f, day, measures_only=True, with_json=fmt != "table")
     _coverage_warning(coverage, day)
     found = binding_first((e, st) for e, st in pairs if st is not None)
     if not show_all:
         found = [(e, st) for e, st in found if st.status not in ENDED]
     if fmt != "table":
-        _write_status_rows(found, fmt, output, excel)
+        _write_status_rows(found, fmt, output, excel, f)
         return
-    if not found and _nothing(_filters(element, country, issuer, None), "measures", f"on {day}"):
+    if not found and _nothing(f, "measures", f"on {day}"):
         return
     from .render import status_table
 
@@ -630,12 +686,16 @@ def _status_format(output_format: str, as_json: bool, output: str | None, excel:
     return fmt
 
 
-def _write_status_rows(found, fmt: str, output: str | None, excel: bool) -> None:
+def _write_status_rows(found, fmt: str, output: str | None, excel: bool, f) -> None:
     from pathlib import Path
 
     from .export import status_rows_csv, status_rows_json, write_chunks
+    from .query import DIRECT, how_matched
 
-    chunks = status_rows_csv(found) if fmt == "csv" else status_rows_json(found)
+    def how(event) -> str:
+        return (how_matched(event, f) or DIRECT) if f.widening else DIRECT
+
+    chunks = status_rows_csv(found, how) if fmt == "csv" else status_rows_json(found, how)
     write_chunks(chunks, Path(output) if output else None, sys.stdout.write, bom=excel)
     if output:
         typer.echo(f"wrote {len(found)} status row(s) to {output}", err=True)
@@ -650,6 +710,10 @@ def upcoming(
     ] = None,
     element: Element = None,
     country: Country = None,
+    issuer: Issuer = None,
+    target: Target = None,
+    kind: Kind = None,
+    exact: Exact = False,
     as_json: AsJson = False,
 ) -> None:
     """Dates in the window when something changes: parts taking effect, suspensions ending.
@@ -664,7 +728,7 @@ def upcoming(
 
     from . import cache, query
 
-    f = _filters(element, country, None, None)
+    f = _filters(element, country, issuer, kind, target=target, exact=exact)
     first = _today(start)
     last = first + dt.timedelta(days=min(days, (dt.date.max - first).days))  # never past 9999-12-31
     pairs, coverage = _answer(
@@ -675,7 +739,7 @@ def upcoming(
     _coverage_warning(coverage, last)
     changes = [c for _, c in pairs]
     if as_json:
-        _print_json_array(c.to_json() for c in changes)
+        _print_json_array(_matched(c.to_json(), e, f) for e, c in pairs)
         return
     if not pairs and _nothing(f, "changes", f"from {first} to {last}"):
         return
@@ -694,6 +758,8 @@ def chart(
     kind: Kind = None,
     since: Since = None,
     until: Until = None,
+    target: Target = None,
+    exact: Exact = False,
     svg: Annotated[
         str | None, typer.Option("--svg", metavar="FILE", help="Also save the chart as SVG.")
     ] = None,
@@ -715,7 +781,7 @@ def chart(
     from .render import gantt, make_console
     from .status import StatusEngine
 
-    f = _filters(element, country, issuer, kind, since, until)
+    f = _filters(element, country, issuer, kind, since, until, target, exact)
     ds = _dataset(ctx, f)
     measures = [e for e in filter_events(ds.events, f) if e.is_measure]
     if not measures:
@@ -772,6 +838,8 @@ def export(
         ),
     ] = None,
     excel: Excel = False,
+    target: Target = None,
+    exact: Exact = False,
 ) -> None:
     """Export events (the timeline filters apply) as CSV, JSON, JSON Lines, iCalendar or SQLite.
 
@@ -804,18 +872,18 @@ def export(
             f"--on does not apply to {fmt}",
             hint="csv, json and jsonl carry a status; the sqlite export has every date (status_spans)",
         )
-    f = _filters(element, country, issuer, kind, since, until)
+    f = _filters(element, country, issuer, kind, since, until, target, exact)
     if fmt in STREAMED:  # CSV, JSON and JSON Lines: the index's rows, written as they are produced
         from .export import stream, stream_with_status
 
         day = _today(on) if on is not None else None
         pairs, coverage = _listing(ctx, f, day, with_json=True)
-        target = Path(output) if output else None
+        dest = Path(output) if output else None
         if day is None:
-            stream([e for e, _ in pairs], fmt, target, sys.stdout.write, bom=excel)
+            stream([e for e, _ in pairs], fmt, dest, sys.stdout.write, bom=excel)
         else:
             _coverage_warning(coverage, day)
-            stream_with_status(pairs, fmt, target, sys.stdout.write, bom=excel)
+            stream_with_status(pairs, fmt, dest, sys.stdout.write, bom=excel)
         if output:
             typer.echo(f"wrote {len(pairs)} event(s) to {output}", err=True)
         return
@@ -874,6 +942,7 @@ def lint(
     from .lint import lint_paths
     from .report import FORMATTERS
 
+    output_format = output_format.casefold()
     if output_format not in FORMATTERS:
         raise RetrackerError(f"unknown format '{output_format}'", hint="use " + ", ".join(FORMATTERS))
     result = lint_paths(paths or None, data=_state(ctx).get("data") if not paths else None)
@@ -942,6 +1011,8 @@ def search_command(
     kind: Kind = None,
     since: Since = None,
     until: Until = None,
+    target: Target = None,
+    exact: Exact = False,
     limit: Annotated[int | None, typer.Option(min=1, metavar="N", help="Show at most N hits.")] = 20,
     as_json: AsJson = False,
 ) -> None:
@@ -957,7 +1028,7 @@ def search_command(
     from .query import filter_events
     from .search import Hit, search, terms_of
 
-    f = _filters(element, country, issuer, kind, since, until)
+    f = _filters(element, country, issuer, kind, since, until, target, exact)
     terms = terms_of(text)
     found, _ = _answer(
         ctx,
@@ -966,7 +1037,7 @@ def search_command(
     )
     hits = [Hit(event, score) for event, score in found]
     if as_json:
-        _print_json_array(h.to_json() for h in hits)
+        _print_json_array(_matched(h.to_json(), h.event, f) for h in hits)
         return
     if not hits and _nothing(f, "events", repr(text)):
         return
@@ -1020,7 +1091,13 @@ def diff(
 
 @app.command()
 def materials(ctx: typer.Context, as_json: AsJson = False) -> None:
-    """Materials the filters accept: elements, material keys, groups and their members."""
+    """Materials the filters accept: elements, material keys, groups and their members.
+
+    `-e TERM` finds events on the term and its members (direct), and, widened, events on the
+    groups that contain it and the materials derived from it ("Also finds": shown "via ...");
+    --exact turns the widening off.
+    """
+    from .query import also_finds
     from .vocab import MATERIALS
 
     if as_json:
@@ -1033,6 +1110,7 @@ def materials(ctx: typer.Context, as_json: AsJson = False) -> None:
                     "type": m.type,
                     "members": list(m.members),
                     "aliases": list(m.aliases),
+                    "also_finds": also_finds(m.key),
                 }
                 for m in MATERIALS.values()
             ]
@@ -1041,6 +1119,11 @@ def materials(ctx: typer.Context, as_json: AsJson = False) -> None:
     from .render import materials_table
 
     _print(materials_table(_lang(ctx)))
+    typer.echo(
+        "-e TERM finds the term and its members; also, shown 'via ...', the groups that contain it"
+        " and what is derived from it (--exact: not these)",
+        err=True,
+    )
 
 
 @app.command()

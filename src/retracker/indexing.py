@@ -46,7 +46,7 @@ from typing import Any, NamedTuple
 
 from . import __version__
 
-FORMAT = 8
+FORMAT = 9
 META_FILE = "dataset.yaml"
 CHUNK = 1000
 """Files parsed, and measures recomputed, per batch of a rebuild (bounds its memory)."""
@@ -60,7 +60,8 @@ CREATE TABLE files (
 CREATE TABLE events (
     id TEXT PRIMARY KEY, date TEXT NOT NULL, kind TEXT NOT NULL, issuer TEXT NOT NULL,
     withdrawn INTEGER NOT NULL, is_measure INTEGER NOT NULL, title TEXT NOT NULL,
-    title_zh TEXT, materials TEXT NOT NULL, targets TEXT NOT NULL, json TEXT NOT NULL
+    title_zh TEXT, materials TEXT NOT NULL, targets TEXT NOT NULL, parties TEXT NOT NULL,
+    json TEXT NOT NULL
 );
 CREATE TABLE materials (event_id TEXT NOT NULL, material TEXT NOT NULL);
 CREATE TABLE targets (event_id TEXT NOT NULL, country TEXT NOT NULL);
@@ -669,7 +670,7 @@ def _set_meta(con: sqlite3.Connection, meta: dict[str, Any]) -> None:
 
 def insert_events(con: sqlite3.Connection, events: list[Any]) -> None:
     con.executemany(
-        "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [event_row(e) for e in events]
+        "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [event_row(e) for e in events]
     )
     con.executemany("INSERT INTO materials VALUES (?, ?)", [(e.id, m) for e in events for m in e.materials])
     con.executemany("INSERT INTO targets VALUES (?, ?)", [(e.id, c) for e in events for c in e.targets])
@@ -693,6 +694,7 @@ def event_row(e: Any) -> tuple[Any, ...]:
         e.title_zh,
         " ".join(e.materials),
         " ".join(e.targets),
+        " ".join(e.parties),
         json.dumps(e.to_json(), ensure_ascii=False),
     )
 

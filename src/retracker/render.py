@@ -402,10 +402,12 @@ def upcoming_table(
 
 
 def materials_table(lang: str = "en") -> Table:
-    table = _table("Key", "Name", "中文", "Type", "Members / aliases")
+    from .query import also_finds
+
+    table = _table("Key", "Name", "中文", "Type", "Members / aliases", "Also finds (via)")
     for m in vocab.MATERIALS.values():
         extra = ", ".join(m.members) if m.members else ", ".join(m.aliases)
-        table.add_row(m.key, m.name, m.name_zh, m.type, extra)
+        table.add_row(m.key, m.name, m.name_zh, m.type, extra, ", ".join(also_finds(m.key)))
     return table
 
 

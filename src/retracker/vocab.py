@@ -226,11 +226,12 @@ _MATERIAL_INDEX = _material_index()
 class UnknownTerm(ValueError):
     """A term outside the vocabulary; carries close matches for a "did you mean"."""
 
-    def __init__(self, kind: str, term: str, suggestions: list[str]) -> None:
+    def __init__(self, kind: str, term: str, suggestions: list[str], shown: list[str] | None = None) -> None:
         self.kind = kind
         self.term = term
         self.suggestions = suggestions
-        hint = f" (did you mean {' or '.join(suggestions)}?)" if suggestions else ""
+        shown = shown or suggestions
+        hint = f" (did you mean {' or '.join(shown)}?)" if shown else ""
         super().__init__(f"unknown {kind} '{term}'{hint}")
 
 
@@ -238,15 +239,44 @@ def material_key(term: str) -> str:
     """Canonical key for a material term, or raise :class:`UnknownTerm`."""
     key = _MATERIAL_INDEX.get(str(term).strip().casefold())
     if key is None:
-        raise UnknownTerm("material", str(term), suggest_material(str(term)))
+        close = _close(str(term), _MATERIAL_INDEX)
+        names = [_shown(k, f, material_name(k)) for k, f in close]
+        raise UnknownTerm("material", str(term), [k for k, _ in close], names)
     return key
 
 
 def suggest_material(term: str) -> list[str]:
-    """Up to three canonical keys close to ``term``."""
+    """Up to three canonical keys close to ``term``, by key or by name (``antimon``: Sb)."""
+    return [k for k, _ in _close(term, _MATERIAL_INDEX)]
+
+
+def _close(term: str, index: dict[str, str]) -> list[tuple[str, str]]:
+    """``(key, spelling)`` of the keys whose spellings are closest to ``term`` (a prefix of
+    three letters or more counts as close), best first, at most three."""
     folded = term.strip().casefold()
-    close = difflib.get_close_matches(folded, _MATERIAL_INDEX, n=3, cutoff=0.6)
-    return list(dict.fromkeys(_MATERIAL_INDEX[c] for c in close))
+    if not folded:
+        return []
+    best: dict[str, tuple[float, str]] = {}
+    for form, key in index.items():
+        matcher = difflib.SequenceMatcher(None, folded, form)
+        if matcher.real_quick_ratio() < 0.6 and not form.startswith(folded):
+            continue
+        ratio = matcher.ratio()
+        if len(folded) >= 3 and form.startswith(folded):
+            ratio = max(ratio, 0.9)
+        if ratio >= 0.6 and ratio > best.get(key, (0.0, ""))[0]:
+            best[key] = (ratio, form)
+    if not best:
+        return []
+    top = max(r for r, _ in best.values())
+    ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0]))
+    return [(key, form) for key, (r, form) in ranked if r >= top - 0.05][:3]
+
+
+def _shown(key: str, form: str, name: str) -> str:
+    """How a suggestion reads: the key when it was the key that came close, else
+    ``antimony (Sb)``."""
+    return key if form == key.casefold() else f"{name} ({key})"
 
 
 def material_spellings() -> list[str]:
@@ -266,6 +296,23 @@ def covers(key: str) -> frozenset[str]:
 def groups_of(key: str) -> list[str]:
     """The groups a key belongs to."""
     return [m.key for m in _GROUPS if key in m.members]
+
+
+DERIVED: dict[str, tuple[str, ...]] = {
+    "rare-earth-magnets": ("rare-earths",),
+    "rare-earth-technology": ("rare-earths",),
+    "rare-earth-equipment": ("rare-earths",),
+    "lithium-battery": ("Li",),
+}
+"""Material keys made from (or for) other materials: a magnet, technology or equipment control
+touches every rare earth; battery materials touch lithium. A filter on a source material also
+finds what is derived from it (shown "via rare-earth-magnets")."""
+
+
+def derived_from(key: str) -> frozenset[str]:
+    """The material keys derived from ``key`` or from any member of it."""
+    reach = covers(key)
+    return frozenset(d for d, sources in DERIVED.items() if any(covers(s) & reach for s in sources))
 
 
 # ---------------------------------------------------------------- countries
@@ -340,6 +387,25 @@ def _country_data() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     return index, names, names_zh
 
 
+EU_MEMBERS = (
+    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE",
+    "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
+)  # fmt: skip
+"""The 27 member states of the European Union."""
+
+G7_MEMBERS = ("CA", "FR", "DE", "IT", "JP", "GB", "US")
+"""The seven members of the Group of Seven (the EU takes part but is not a member)."""
+
+MEMBERSHIP: dict[str, tuple[str, ...]] = {"EU": EU_MEMBERS, "G7": G7_MEMBERS}
+"""Groups whose acts and measures a member's filter finds (shown "via EU"). The WTO is not
+here: nearly every country is a member, so it would find every WTO event for every country."""
+
+
+def member_of(code: str) -> list[str]:
+    """The groups (EU, G7) that a country belongs to."""
+    return [group for group, members in MEMBERSHIP.items() if code in members]
+
+
 def country_code(term: str) -> str:
     """Canonical code for a country term, or raise :class:`UnknownTerm`."""
     text = str(term).strip()
@@ -351,7 +417,10 @@ def country_code(term: str) -> str:
     index, _, _ = _country_data()
     code = index.get(text.casefold())
     if code is None:
-        raise UnknownTerm("country", text, suggest_country(text))
+        close = _close(text, index)
+        raise UnknownTerm(
+            "country", text, [k for k, _ in close], [_shown(k, f, country_name(k)) for k, f in close]
+        )
     return code
 
 
@@ -363,8 +432,7 @@ def country_spellings() -> list[str]:
 
 def suggest_country(term: str) -> list[str]:
     index, _, _ = _country_data()
-    close = difflib.get_close_matches(term.strip().casefold(), index, n=3, cutoff=0.6)
-    return list(dict.fromkeys(index[c] for c in close))
+    return [k for k, _ in _close(term, index)]
 
 
 def country_name(code: str, lang: str = "en") -> str:

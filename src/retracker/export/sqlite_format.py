@@ -50,6 +50,11 @@ CREATE TABLE materials (event_id TEXT NOT NULL REFERENCES events(id), material T
 -- What each material key stands for: a group covers its members and itself, any other key
 -- itself. Join twice to match as `retracker show --element` does (groups both ways).
 CREATE TABLE material_covers (key TEXT NOT NULL, member TEXT NOT NULL, PRIMARY KEY (key, member));
+-- What `retracker --element TERM` finds: every key an event may carry to match TERM, and how
+-- (direct, or via a group that contains it or a material derived from it). One join.
+CREATE TABLE material_matches (
+    term TEXT NOT NULL, key TEXT NOT NULL, matched TEXT NOT NULL, PRIMARY KEY (term, key)
+);
 CREATE TABLE targets (event_id TEXT NOT NULL REFERENCES events(id), country TEXT NOT NULL);
 CREATE TABLE tags (event_id TEXT NOT NULL REFERENCES events(id), tag TEXT NOT NULL);
 CREATE TABLE sources (
@@ -217,6 +222,17 @@ def _write_meta(con: sqlite3.Connection, ds: Dataset | None, *, fts: bool) -> No
     con.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
     covers = sorted((key, member) for key in vocab.MATERIALS for member in vocab.covers(key))
     con.executemany("INSERT INTO material_covers VALUES (?, ?)", covers)
+    con.executemany("INSERT INTO material_matches VALUES (?, ?, ?)", _material_matches())
+
+
+def _material_matches() -> list[tuple[str, str, str]]:
+    from ..query import material_reach
+
+    return [
+        (term, key, "direct" if direct else f"via {key}")
+        for term in vocab.MATERIALS
+        for key, direct in sorted(material_reach((term,)).items())
+    ]
 
 
 def _iso(day: dt.date | None) -> str | None:

@@ -13,7 +13,7 @@ Events may be :class:`~retracker.model.Event` objects or the index's rows (with 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from ..jsonout import array_chunks
@@ -27,6 +27,7 @@ STATUS_COLUMNS = (
     *("id", "instrument_key", "title", "title_zh", "issuer", "kind", "on"),
     *STATUS_FIELDS,
     "parts",
+    "matched",
 )
 """Columns of ``retracker status --format csv``."""
 
@@ -34,6 +35,8 @@ STATUS_FORMATS = ("table", "json", "csv")
 """``retracker status --format`` values."""
 
 Pair = tuple[Any, Any]  # (event or index row, its Status or None)
+How = Callable[[Any], str]
+"""How a row matched the query's filters (retracker.query.how_matched), ``direct`` or ``via ...``."""
 
 
 def status_json(st: Any) -> dict[str, Any]:
@@ -50,8 +53,8 @@ def instrument_key(event: Any) -> str | None:
     return event.to_json().get("instrument_key")
 
 
-def status_record(event: Any, st: Any) -> dict[str, Any]:
-    """One ``status`` row: the event's identity, then its status on the day."""
+def status_record(event: Any, st: Any, how: How | None = None) -> dict[str, Any]:
+    """One ``status`` row: the event's identity, its status on the day, how it matched."""
     return {
         "id": event.id,
         "instrument_key": instrument_key(event),
@@ -60,12 +63,13 @@ def status_record(event: Any, st: Any) -> dict[str, Any]:
         "issuer": event.issuer,
         "kind": event.kind,
         **{k: v for k, v in status_json(st).items() if k != "id"},
+        "matched": how(event) if how else "direct",
     }
 
 
-def status_rows_json(pairs: Iterable[Pair]) -> Iterator[str]:
+def status_rows_json(pairs: Iterable[Pair], how: How | None = None) -> Iterator[str]:
     """``retracker status --format json``: a JSON array of :func:`status_record` objects."""
-    return array_chunks(json_dumps(status_record(e, st), e.id, indent=2) for e, st in pairs)
+    return array_chunks(json_dumps(status_record(e, st, how), e.id, indent=2) for e, st in pairs)
 
 
 def _cells(data: dict[str, Any]) -> dict[str, str]:
@@ -83,9 +87,9 @@ def _cells(data: dict[str, Any]) -> dict[str, str]:
     return out
 
 
-def status_rows_csv(pairs: Iterable[Pair]) -> Iterator[str]:
+def status_rows_csv(pairs: Iterable[Pair], how: How | None = None) -> Iterator[str]:
     """``retracker status --format csv``: one row per measure, :data:`STATUS_COLUMNS`."""
-    return record_chunks((_cells(status_record(e, st)) for e, st in pairs), STATUS_COLUMNS)
+    return record_chunks((_cells(status_record(e, st, how)) for e, st in pairs), STATUS_COLUMNS)
 
 
 def _status_on(st: Any) -> dict[str, Any] | None:
