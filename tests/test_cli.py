@@ -241,6 +241,7 @@ def test_vocab_commands_and_lang(data: Path) -> None:
         "type": "element",
         "members": [],
         "aliases": ["stibium"],
+        "also_finds": [],
     } in mats
     countries = json.loads(runner.invoke(app, ["countries", "--json"]).stdout)
     assert {"code": "JP", "name": "Japan", "name_zh": "日本"} in countries

@@ -1120,8 +1120,7 @@ def materials(ctx: typer.Context, as_json: AsJson = False) -> None:
 
     _print(materials_table(_lang(ctx)))
     typer.echo(
-        "-e TERM finds the term and its members; also, shown 'via ...', the groups that contain it"
-        " and what is derived from it (--exact: not these)",
+        "listings show widened matches as 'via ...'; --exact turns them off",
         err=True,
     )
 

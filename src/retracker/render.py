@@ -401,14 +401,19 @@ def upcoming_table(
     return table
 
 
-def materials_table(lang: str = "en") -> Table:
+def materials_table(lang: str = "en") -> Group:
+    """Every material term, then what each term also finds beyond itself (widening)."""
     from .query import also_finds
 
-    table = _table("Key", "Name", "中文", "Type", "Members / aliases", "Also finds (via)")
+    table = _table("Key", "Name", "中文", "Type", "Members / aliases")
+    widened = _table("Term", "Also finds (shown 'via ...'; not with --exact)")
     for m in vocab.MATERIALS.values():
         extra = ", ".join(m.members) if m.members else ", ".join(m.aliases)
-        table.add_row(m.key, m.name, m.name_zh, m.type, extra, ", ".join(also_finds(m.key)))
-    return table
+        table.add_row(m.key, m.name, m.name_zh, m.type, extra)
+        also = also_finds(m.key)
+        if also:
+            widened.add_row(m.key, ", ".join(also))
+    return Group(table, widened)
 
 
 def countries_table(lang: str = "en") -> Table:
