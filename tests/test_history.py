@@ -96,3 +96,14 @@ def test_dr_congo_cobalt_on_1_october_2025_from_the_cli() -> None:
     rows = {row["id"]: row["status"] for row in json.loads(result.stdout)}
     assert rows[COBALT_BAN] == "in-force"
     assert rows[COBALT_QUOTAS] == "announced"
+
+
+def test_ieepa_tariffs_end_when_cbp_stops_collecting(engine: StatusEngine) -> None:
+    """Learning Resources v. Trump (20 Feb 2026); CBP: no IEEPA duties from 24 Feb 2026."""
+    court = "2026-02-20-us-scotus-ieepa-tariffs-struck-down"
+    reciprocal = "2025-04-02-us-wh-14257-reciprocal-tariffs"
+    fentanyl = "2025-11-04-us-wh-fentanyl-tariff-reduction"
+    assert _on(engine, reciprocal, "2026-02-23")[0] == "suspended-in-part"
+    assert _on(engine, fentanyl, "2026-02-23")[0] == "in-force"
+    assert _on(engine, reciprocal, "2026-02-24") == ("revoked", (court,))
+    assert _on(engine, fentanyl, "2026-02-24") == ("revoked", (court,))
