@@ -170,10 +170,10 @@ def real() -> StatusEngine:
         (FENT_20, "2025-03-04", ("in-force", "2025-03-04", "2025-11-10", ())),
         (FENT_20, "2025-11-10", ("superseded", "2025-11-10", None, (FENT_CUT,))),
         (FENT_CUT, "2025-11-09", ("announced", "2025-11-04", "2025-11-10", ())),
-        (FENT_CUT, "2025-11-10", ("in-force", "2025-11-10", None, ())),
+        (FENT_CUT, "2025-11-10", ("in-force", "2025-11-10", "2026-02-24", ())),
         (RECIPROCAL, "2025-04-09", ("in-force", "2025-04-09", "2025-04-10", (R84,))),
         (RECIPROCAL, "2025-04-20", ("in-force", "2025-04-10", "2025-05-14", (R125,))),
-        (RECIPROCAL, "2025-06-01", ("suspended-in-part", "2025-05-14", "2026-11-10", (R_SUSP,))),
+        (RECIPROCAL, "2025-06-01", ("suspended-in-part", "2025-05-14", "2026-02-24", (R_SUSP,))),
         (R84, "2025-04-10", ("superseded", "2025-04-10", None, (R125,))),
         (R125, "2025-05-14", ("revoked", "2025-05-14", None, (R_SUSP,))),
     ],
@@ -199,10 +199,12 @@ def test_cli_status_issuer_us_lists_one_fentanyl_step(on, cache, tmp_path, monke
     result = CliRunner().invoke(app, [*cache, "status", "--issuer", "US", "--on", on, "--json"])
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
-    assert len([r for r in rows if r["id"] in FENTANYL]) == 1
+    # one step at a time; none after CBP stopped collecting IEEPA duties on 2026-02-24
+    assert len([r for r in rows if r["id"] in FENTANYL]) == (0 if on >= "2026-02-24" else 1)
     assert all(r["status"] not in ("superseded", "revoked", "expired") for r in rows)
     shown = CliRunner().invoke(app, [*cache, "status", "--issuer", "US", "--on", on, "--all", "--json"])
     assert {r["status"] for r in json.loads(shown.stdout) if r["id"] in FENTANYL} <= {
         "in-force",
         "superseded",
+        "revoked",
     }
