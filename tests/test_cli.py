@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from retracker import load_dataset
+from retracker import events_for, load_dataset
 from retracker.cli import app
 
 from .conftest import LogBuilder
@@ -136,7 +136,7 @@ def test_timeline_json_filters(data: Path, args: list[str], expected: list[str])
 
 def test_timeline_json_equals_library(data: Path) -> None:
     payload = json.loads(run(data, "timeline", "--json", "-e", "Sb").stdout)
-    library = [e.to_json() for e in load_dataset(data).events_for(material="Sb")]
+    library = [e.to_json() for e in events_for(load_dataset(data), material="Sb")]
     # A listing adds how each event matched the filters to the event's own JSON.
     assert [p.pop("matched") for p in payload] == ["direct"] * len(library)
     assert payload == library

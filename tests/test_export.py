@@ -18,6 +18,7 @@ from retracker.dataset import Dataset, load_dataset
 from retracker.diagnostics import RetrackerError
 from retracker.export import sqlite_format
 from retracker.model import Event
+from retracker.query import events_for
 
 from .conftest import LogBuilder, event_dict
 
@@ -326,7 +327,7 @@ def test_sqlite_answers_queries(ds: Dataset, outdir: Path) -> None:
         assert exact == sorted(e.id for e in ds.events if "Sb" in e.materials)
         assert exact
         for term in ("Sb", "Dy", "rare-earths"):
-            wanted = sorted(e.id for e in ds.events_for(material=term, include_withdrawn=True))
+            wanted = sorted(e.id for e in events_for(ds, material=term, include_withdrawn=True))
             assert ids(con, MATERIAL_SQL, term) == wanted
         for event_id, blob in con.execute("SELECT id, json FROM events"):
             assert json.loads(blob) == ds.get(event_id).to_json()

@@ -4,7 +4,7 @@ The library API (the CLI is a thin adapter over it)::
 
     import retracker
     ds = retracker.load_dataset()                 # --data / RETRACKER_DATA / bundled log
-    ds.events_for(material="Sb")                  # filters, as `retracker show --element Sb`
+    retracker.events_for(ds, material="Sb")       # filters, as `retracker show --element Sb`
     retracker.lint_paths(["data/events"])         # diagnostics as values
     retracker.StatusEngine(ds).status(id, date)   # what is in force
 
@@ -27,6 +27,7 @@ _EXPORTS = {
     "LintResult": "lint",
     "Filters": "query",
     "filter_events": "query",
+    "events_for": "query",
     "parse_when": "query",
     "StatusEngine": "status",
     "export": "export",

@@ -1,5 +1,8 @@
 """Find a data directory and load it into a :class:`Dataset`.
 
+Dependencies run one way: query, status, lint and the index use the dataset; the dataset
+knows none of them (filtering is :func:`retracker.query.events_for`).
+
 A data directory holds ``dataset.yaml`` (``schema_version``, ``coverage``) and
 ``events/YYYY/<id>.yaml``. Loading never raises on a bad event file: each problem becomes
 a :class:`~retracker.diagnostics.Diagnostic` and the good events are kept.
@@ -191,12 +194,6 @@ class Dataset:
                     inverse[rel.target_id].append((rel, event))
             self._inverse = dict(inverse)
         return self._inverse.get(event_id, [])
-
-    def events_for(self, **filters: Any) -> list[model.Event]:
-        """Shorthand for :func:`retracker.query.filter_events` over this dataset."""
-        from .query import Filters, filter_events
-
-        return filter_events(self.events, Filters.build(**filters))
 
 
 def load_dataset(path: str | os.PathLike[str] | None = None, *, keep_documents: bool = False) -> Dataset:

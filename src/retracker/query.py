@@ -359,6 +359,13 @@ def filter_events(
     return found[:limit] if limit is not None else found
 
 
+def events_for(ds: Any, **filters: Any) -> list[model.Event]:
+    """The events of a dataset that match the filters given as user terms, in date order:
+    ``events_for(ds, material="Sb", since="2024")`` is ``retracker show --element Sb
+    --since 2024`` (see :meth:`Filters.build` for the terms)."""
+    return filter_events(ds.events, Filters.build(**filters))
+
+
 def listing(
     ds: Any,
     f: Filters,
