@@ -945,9 +945,9 @@ def lint(
     output_format = output_format.casefold()
     if output_format not in FORMATTERS:
         raise RetrackerError(f"unknown format '{output_format}'", hint="use " + ", ".join(FORMATTERS))
-    result = lint_paths(paths or None, data=_state(ctx).get("data") if not paths else None)
-    if ignore:
-        result = result.ignoring(ignore)
+    result = lint_paths(
+        paths or None, data=_state(ctx).get("data") if not paths else None, ignore=ignore or ()
+    )
     shown = replace(result, diagnostics=result.errors) if quiet else result
     out = FORMATTERS[output_format](shown)
     if out:

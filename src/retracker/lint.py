@@ -16,6 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from . import model
 from .dataset import Dataset, find_root, iter_event_files, load_files, load_meta, resolve_data_dir
@@ -508,12 +509,25 @@ class LintResult:
         return replace(self, diagnostics=[d for d in self.diagnostics if d.code not in drop])
 
 
-def run_checks(ds: Dataset, select: Iterable[str] | None = None) -> list[Diagnostic]:
-    """Cross-file checks over a dataset; findings are located by parsing their file again."""
+PER_EVENT = frozenset(
+    {"RT201", "RT203", "RT204", "RT207", "RT210", "RT211", "RT213", "RT230"}
+    | {"RT303", "RT304", "RT305", "RT306", "RT307", "RT308"}
+)
+"""Checks that look at one event alone: lint runs them while the event's file is parsed, so
+their findings are located from that parse (one parse per file, whatever the warnings).
+A test checks that each gives the same findings run this way or over the whole log."""
+
+
+def run_checks(
+    ds: Dataset, select: Iterable[str] | None = None, skip: Iterable[str] = ()
+) -> list[Diagnostic]:
+    """Checks over a dataset (``select``: only these codes; ``skip``: not these); findings
+    in files whose parse the dataset does not keep are located by parsing them again."""
     wanted = set(select) if select else None
+    skipped = set(skip)
     found: list[Diagnostic] = []
     for chk in REGISTRY.values():
-        if chk.run is not None and (wanted is None or chk.code in wanted):
+        if chk.run is not None and (wanted is None or chk.code in wanted) and chk.code not in skipped:
             found.extend(chk.run(ds))
     return found
 
@@ -521,8 +535,17 @@ def run_checks(ds: Dataset, select: Iterable[str] | None = None) -> list[Diagnos
 def lint_paths(
     paths: Iterable[str | os.PathLike[str]] | None = None,
     data: str | os.PathLike[str] | None = None,
+    *,
+    ignore: Iterable[str] = (),
 ) -> LintResult:
-    """Lint files or folders; with none, the data directory. The whole log is the context."""
+    """Lint files or folders; with none, the data directory. The whole log is the context.
+
+    ``ignore``: warning codes not to check at all (``lint --ignore``; see
+    :meth:`LintResult.ignoring` for what may be ignored). The one-event checks run while
+    each file is parsed (:data:`PER_EVENT`), only on the files reported on; the cross-file
+    checks run after, and locate a finding by parsing its file again.
+    """
+    skip = _ignorable(ignore)
     given = [Path(p) for p in paths or []]
     for path in given:
         if not path.exists() and not path.is_symlink():
@@ -532,18 +555,35 @@ def lint_paths(
     context = list(iter_event_files(root / "events", links)) if root else []
     chosen = _expand(given, links) if given else context
     files = _unique([*context, *chosen]) if given else context
-    events, ev_paths, diags, docs = load_files(files, root, links=links)
+    report_on = {_key(p) for p in chosen} if given else None
+    one_event = [c for c in REGISTRY.values() if c.code in PER_EVENT and c.run and c.code not in skip]
+    early: list[Diagnostic] = []
+
+    def each(event: model.Event, path: Path, doc: Any) -> None:
+        if report_on is None or _key(path) in report_on:
+            alone = Dataset(root, [event], [path], [], {}, {path: doc})
+            for chk in one_event:
+                early.extend(chk.run(alone))  # type: ignore[misc]
+
+    events, ev_paths, diags, docs = load_files(files, root, links=links, each=each)
     del links
     meta, meta_diags = load_meta(root) if root else ({}, [])
     ds = Dataset(root, events, ev_paths, diags, meta, docs)
-    found = diags + run_checks(ds)
-    if given:  # report on the files asked about; the rest of the log is context
-        report_on = {_key(p) for p in chosen}
+    found = diags + early + run_checks(ds, skip=PER_EVENT | skip)
+    if report_on is not None:  # report on the files asked about; the rest of the log is context
         found = [d for d in found if _key(Path(d.path)) in report_on]
     else:
         found = meta_diags + found
     found = sorted(set(found), key=lambda d: (d.path, d.line, d.col, d.code))
     return LintResult(found, [str(p) for p in chosen], root)
+
+
+def _ignorable(codes: Iterable[str]) -> set[str]:
+    """The codes, checked as :meth:`LintResult.ignoring` checks them."""
+    drop = set(codes)
+    if drop:
+        LintResult([]).ignoring(drop)
+    return drop
 
 
 def _root_for(given: list[Path], data: str | os.PathLike[str] | None) -> Path | None:
