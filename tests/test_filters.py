@@ -244,3 +244,50 @@ def test_materials_says_what_a_term_also_finds() -> None:
     assert "rare-earth-magnets" in by_key["rare-earths"]["also_finds"]
     text = runner.invoke(app, ["materials"])
     assert "Also finds" in text.stdout and "--exact" in text.stderr
+
+
+# ------------------------------------------------------------------ search: capped, handle, snippet, bounded
+
+
+@pytest.mark.parametrize("cache", [True, False])
+def test_search_says_when_it_capped_and_shows_a_snippet(wide_log: Path, cache: bool) -> None:
+    result = run(wide_log, "search", "test", "--limit", "2", cache=cache)
+    assert result.exit_code == 0, result.output
+    assert "2 of 6 shown; --limit N shows more" in result.stderr
+    assert "A test measure." in result.stdout and "Matched text" in result.stdout
+    rows = json.loads(run(wide_log, "search", "measure", "--limit", "1", "--json", cache=cache).stdout)
+    assert rows[0]["snippet"] == "A test measure." and rows[0]["matched"] == "direct"
+    whole = run(wide_log, "search", "test", cache=cache)
+    assert "shown; --limit" not in whole.stderr
+
+
+def test_search_bounds_its_query() -> None:
+    from retracker.search import MAX_TERMS, cut_terms, snippet
+
+    terms, distinct = cut_terms("rare " * 5000 + '"de minimis" Rare')
+    assert terms == ["de minimis", "rare"] and distinct == 2
+    many, distinct = cut_terms(" ".join(f"w{i}" for i in range(40)))
+    assert len(many) == MAX_TERMS and distinct == 40
+    text = {"summary": "x " * 50 + "the de minimis rule applies from 1 December " + "y " * 50}
+    assert "de minimis" in snippet(text, ["de", "minimis", "de minimis"])
+
+
+def test_a_query_of_many_repeated_words_is_fast(wide_log: Path) -> None:
+    import time
+
+    for cache in (True, False):
+        start = time.perf_counter()
+        result = run(wide_log, "search", "test " * 20000 + "measure " * 20000, "--json", cache=cache)
+        assert result.exit_code == 0, result.output
+        assert len(json.loads(result.stdout)) == 6
+        assert time.perf_counter() - start < 5
+
+
+def test_listings_show_how_a_row_matched(wide_log: Path) -> None:
+    out = run(wide_log, "timeline", "-e", "Dy").stdout
+    assert "Matched" in out and "via rare-earths" in out and "via rare-earth-magnets" in out
+    assert "Matched" not in run(wide_log, "timeline", "-e", "Dy", "--exact").stdout
+    status = run(wide_log, "status", "--on", "2025-12-01", "-c", "DE").stdout
+    assert "via EU" in status and "via ALL" in status
+    shown = run(wide_log, "show", "-e", "Dy", "--on", "2025-12-01").stdout
+    assert "via rare-earths" in shown

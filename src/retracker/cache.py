@@ -189,10 +189,18 @@ class Index:
         inner = f"SELECT {cols}, {named} FROM events JOIN texts t ON t.event_id = id WHERE {clauses}"
         found = " AND ".join(f"s{i} > 0" for i in range(len(terms)))
         total = " + ".join(f"s{i}" for i in range(len(terms)))
-        sql = f"SELECT *, {total} FROM ({inner}) WHERE {found} ORDER BY {total} DESC, date DESC, id"
+        sql = (
+            f"SELECT *, COUNT(*) OVER (), {total} FROM ({inner}) WHERE {found} "
+            f"ORDER BY {total} DESC, date DESC, id"
+        )
         if limit:
             sql += f" LIMIT {int(limit)}"
-        return [(_row(r, None)[0], r[-1]) for r in self.con.execute(sql, score_params + params)]
+        from .search import Found
+
+        rows = self.con.execute(sql, score_params + params).fetchall()
+        out = Found((_row(r, None)[0], r[-1]) for r in rows)
+        out.total = rows[0][-2] if rows else 0
+        return out
 
     def neighbourhood(self, event_id: str, depth: int) -> set[str]:
         """Ids within ``depth`` relation steps of ``event_id``, either direction (itself included)."""

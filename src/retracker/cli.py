@@ -494,7 +494,7 @@ def timeline(
         return
     from .render import timeline_table
 
-    _print(timeline_table(events, _lang(ctx), _handles(ctx)))
+    _print(_via_column(timeline_table(events, _lang(ctx), _handles(ctx)), events, f))
     typer.echo(f"{len(events)} event(s); log reviewed up to {coverage}", err=True)
 
 
@@ -549,7 +549,7 @@ def show(
         return
     from .render import element_view
 
-    _print(element_view(pairs, _lang(ctx), _handles(ctx)))
+    _print(_via_column(element_view(pairs, _lang(ctx), _handles(ctx)), [e for e, _ in pairs], f))
     typer.echo(f"{len(pairs)} event(s); status as of {day}", err=True)
 
 
@@ -668,7 +668,7 @@ def status(
         return
     from .render import status_table
 
-    _print(status_table(found, _lang(ctx), _handles(ctx)))
+    _print(_via_column(status_table(found, _lang(ctx), _handles(ctx)), [e for e, _ in found], f))
     typer.echo(f"{len(found)} measure(s) on {day}", err=True)
 
 
@@ -1026,25 +1026,58 @@ def search_command(
     """
     from . import cache
     from .query import filter_events
-    from .search import Hit, search, terms_of
+    from .search import MAX_TERMS, Hit, cut_terms, search_terms, snippet
 
     f = _filters(element, country, issuer, kind, since, until, target, exact)
-    terms = terms_of(text)
+    terms, distinct = cut_terms(text)
+    if distinct > MAX_TERMS:
+        typer.echo(f"retracker: warning: searching the first {MAX_TERMS} of {distinct} terms", err=True)
     found, _ = _answer(
         ctx,
-        lambda root: cache.search(root, f, terms, limit, with_json=as_json),
-        lambda ds: [(h.event, h.score) for h in search(filter_events(ds.events, f), text, limit)],
+        lambda root: cache.search(root, f, terms, limit, with_json=True),
+        lambda ds: _scored(search_terms(filter_events(ds.events, f), terms, limit)),
     )
     hits = [Hit(event, score) for event, score in found]
     if as_json:
-        _print_json_array(_matched(h.to_json(), h.event, f) for h in hits)
+        _print_json_array(
+            {**_matched(h.to_json(), h.event, f), "snippet": snippet(h.to_json(), terms)} for h in hits
+        )
+        _capped(len(hits), found.total)
         return
     if not hits and _nothing(f, "events", repr(text)):
         return
-    from .render import timeline_table
+    from .render import add_column, timeline_table
 
-    _print(timeline_table([h.event for h in hits], _lang(ctx), _handles(ctx)))
+    table = timeline_table([h.event for h in hits], _lang(ctx), _handles(ctx))
+    _print(add_column(table, "Matched text", [snippet(h.to_json(), terms) for h in hits], spill=1))
     typer.echo(f"{len(hits)} hit(s) for {text!r}", err=True)
+    _capped(len(hits), found.total)
+
+
+def _scored(hits):
+    """``(event, score)`` pairs of :func:`retracker.search.search`, keeping its total."""
+    from .search import Found
+
+    out = Found((h.event, h.score) for h in hits)
+    out.total = hits.total
+    return out
+
+
+def _via_column(table, events, f):
+    """A "Matched" column saying "via rare-earths" (or "via EU" ...) on the rows that matched
+    through widening; none when every row matched directly."""
+    from .query import DIRECT, how_matched
+    from .render import add_column
+
+    if not f.widening:
+        return table
+    labels = [how_matched(e, f) or DIRECT for e in events]
+    return add_column(table, "Matched", ["" if m == DIRECT else m for m in labels], spill=2)
+
+
+def _capped(shown: int, total: int) -> None:
+    if total > shown:
+        typer.echo(f"{shown} of {total} shown; --limit N shows more", err=True)
 
 
 @app.command()

@@ -179,6 +179,18 @@ def timeline_table(
     return table
 
 
+def add_column(table: Grid, header: str, cells: Sequence[str], *, spill: int = 0) -> Grid:
+    """``table`` with one more column (a dim cell per row); unchanged when every cell is
+    empty. ``how a row matched`` and search snippets are added this way."""
+    if not any(cells):
+        return table
+    table.columns.append(Column(header, ratio=1, min_width=16, spill=spill))
+    table.rows = [
+        (*row, Styled(cell, "dim") if cell else "") for row, cell in zip(table.rows, cells, strict=True)
+    ]
+    return table
+
+
 def status_cell(status: Status | None) -> Styled | str:
     if status is None:
         return ""
