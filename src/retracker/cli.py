@@ -919,7 +919,11 @@ def lint(
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too.")] = False,
     ignore: Annotated[
         list[str] | None,
-        typer.Option("--ignore", metavar="CODE", help="Drop this warning code (repeatable), e.g. RT307."),
+        typer.Option("--ignore", metavar="CODE", help="Drop this warning code (repeatable), e.g. RT306."),
+    ] = None,
+    enable: Annotated[
+        list[str] | None,
+        typer.Option("--enable", metavar="CODE", help="Run this opt-in check too (repeatable), e.g. RT307."),
     ] = None,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="List errors only; warnings are still counted.")
@@ -934,7 +938,8 @@ def lint(
     \b
       retracker lint
       retracker lint data/events/2025 --format github
-      retracker lint --ignore RT307 --quiet
+      retracker lint --quiet
+      retracker lint --enable RT307
     """
     from dataclasses import replace
 
@@ -946,7 +951,10 @@ def lint(
     if output_format not in FORMATTERS:
         raise RetrackerError(f"unknown format '{output_format}'", hint="use " + ", ".join(FORMATTERS))
     result = lint_paths(
-        paths or None, data=_state(ctx).get("data") if not paths else None, ignore=ignore or ()
+        paths or None,
+        data=_state(ctx).get("data") if not paths else None,
+        ignore=[c.upper() for c in ignore or ()],
+        enable=[c.upper() for c in enable or ()],
     )
     shown = replace(result, diagnostics=result.errors) if quiet else result
     out = FORMATTERS[output_format](shown)

@@ -32,6 +32,7 @@ class Check:
     severity: Severity
     description: str
     run: CheckFn | None = None
+    opt_in: bool = False  # runs only when asked for (`lint --enable CODE`)
 
 
 REGISTRY: dict[str, Check] = {}
@@ -41,11 +42,11 @@ def _register(code: str, name: str, description: str, severity: Severity = "erro
     REGISTRY[code] = Check(code, name, severity, description)
 
 
-def check(code: str, name: str, description: str, severity: Severity = "error"):
-    """Decorator: register a cross-file check under ``code``."""
+def check(code: str, name: str, description: str, severity: Severity = "error", *, opt_in: bool = False):
+    """Decorator: register a cross-file check under ``code`` (``opt_in``: off unless enabled)."""
 
     def wrap(fn: CheckFn) -> CheckFn:
-        REGISTRY[code] = Check(code, name, severity, description, fn)
+        REGISTRY[code] = Check(code, name, severity, description, fn, opt_in)
         return fn
 
     return wrap
@@ -285,7 +286,7 @@ def _disputed(ds: Dataset) -> Iterator[Diagnostic]:
             )
 
 
-@check("RT307", "source-title", "every source records the page's title", "warning")
+@check("RT307", "source-title", "every source records the page's title", "warning", opt_in=True)
 def _source_title(ds: Dataset) -> Iterator[Diagnostic]:
     for event, _ in _each(ds):
         for i, source in enumerate(event.sources):
@@ -495,14 +496,9 @@ class LintResult:
         Only warnings can be ignored: a file with an error is not loaded, so hiding the
         error would hide a lost event. An unknown or error code raises RetrackerError.
         """
-        drop = set(codes)
+        drop = set(known_codes(codes))
         for code in sorted(drop):
-            check_code = REGISTRY.get(code)
-            if check_code is None:
-                close = difflib.get_close_matches(code, REGISTRY, n=1)
-                hint = f"did you mean {close[0]}?" if close else "`retracker lint --help` lists the codes"
-                raise RetrackerError(f"unknown lint code '{code}'", hint=hint)
-            if check_code.severity == "error":
+            if REGISTRY[code].severity == "error":
                 raise RetrackerError(
                     f"{code} is an error and cannot be ignored", hint="only warnings can be ignored"
                 )
@@ -519,12 +515,13 @@ A test checks that each gives the same findings run this way or over the whole l
 
 
 def run_checks(
-    ds: Dataset, select: Iterable[str] | None = None, skip: Iterable[str] = ()
+    ds: Dataset, select: Iterable[str] | None = None, skip: Iterable[str] = (), enable: Iterable[str] = ()
 ) -> list[Diagnostic]:
-    """Checks over a dataset (``select``: only these codes; ``skip``: not these); findings
-    in files whose parse the dataset does not keep are located by parsing them again."""
+    """Checks over a dataset (``select``: only these codes; ``skip``: not these; opt-in checks
+    only when named in ``select`` or ``enable``); findings in files whose parse the dataset
+    does not keep are located by parsing them again."""
     wanted = set(select) if select else None
-    skipped = set(skip)
+    skipped = set(skip) | opted_out([*(wanted or ()), *enable])
     found: list[Diagnostic] = []
     for chk in REGISTRY.values():
         if chk.run is not None and (wanted is None or chk.code in wanted) and chk.code not in skipped:
@@ -532,20 +529,40 @@ def run_checks(
     return found
 
 
+def opted_out(enable: Iterable[str]) -> set[str]:
+    """The opt-in checks not named in ``enable``: the ones a run leaves out."""
+    named = set(enable)
+    return {code for code, chk in REGISTRY.items() if chk.opt_in and code not in named}
+
+
+def known_codes(codes: Iterable[str]) -> list[str]:
+    """``codes`` checked against the registry: an unknown one raises RetrackerError with a guess."""
+    out = []
+    for code in codes:
+        if code not in REGISTRY:
+            close = difflib.get_close_matches(code, REGISTRY, n=1)
+            hint = f"did you mean {close[0]}?" if close else "`retracker lint --help` lists the codes"
+            raise RetrackerError(f"unknown lint code '{code}'", hint=hint)
+        out.append(code)
+    return out
+
+
 def lint_paths(
     paths: Iterable[str | os.PathLike[str]] | None = None,
     data: str | os.PathLike[str] | None = None,
     *,
     ignore: Iterable[str] = (),
+    enable: Iterable[str] = (),
 ) -> LintResult:
     """Lint files or folders; with none, the data directory. The whole log is the context.
 
     ``ignore``: warning codes not to check at all (``lint --ignore``; see
     :meth:`LintResult.ignoring` for what may be ignored). The one-event checks run while
     each file is parsed (:data:`PER_EVENT`), only on the files reported on; the cross-file
-    checks run after, and locate a finding by parsing its file again.
+    checks run after, and locate a finding by parsing its file again. ``enable``: opt-in
+    checks to run as well (``lint --enable RT307``).
     """
-    skip = _ignorable(ignore)
+    skip = _ignorable(ignore) | opted_out(known_codes(enable))
     given = [Path(p) for p in paths or []]
     for path in given:
         if not path.exists() and not path.is_symlink():
@@ -622,5 +639,6 @@ def codes_markdown() -> str:
     """The README's table of lint codes, generated from the registry."""
     rows = ["| code | name | severity | what it checks |", "|---|---|---|---|"]
     for chk in sorted(REGISTRY.values(), key=lambda c: c.code):
-        rows.append(f"| {chk.code} | {chk.name} | {chk.severity} | {chk.description} |")
+        severity = f"{chk.severity} (opt-in)" if chk.opt_in else chk.severity
+        rows.append(f"| {chk.code} | {chk.name} | {severity} | {chk.description} |")
     return "\n".join(rows)
