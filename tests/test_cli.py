@@ -340,3 +340,19 @@ def test_chinese_tables_stay_aligned(data: Path) -> None:
     body = rows[ruled + 1 :]
     assert {cell_len(line.rstrip()) for line in body} <= set(range(cell_len(rule.rstrip()) + 1))
     assert all(line.index("20") == 0 for line in body if line[:3].strip().startswith("20"))
+
+
+def test_show_prints_the_parties_of_a_bilateral_deal(log: LogBuilder) -> None:
+    log.add(
+        id="2025-05-12-us-cn-test-joint-statement",
+        instrument_key=None,
+        date="2025-05-12",
+        kind="deal",
+        issuer="US",
+        parties=["CN"],
+        targets=["CN"],
+    )
+    out = runner.invoke(app, ["--data", str(log.root), "show", "2025-05-12-us-cn-test-joint-statement"])
+    assert out.exit_code == 0, out.output
+    parties = [line for line in out.stdout.splitlines() if line.startswith("parties")]
+    assert parties and parties[0].split()[1:] == ["CN"]

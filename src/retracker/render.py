@@ -268,6 +268,7 @@ def _event_rows(event: model.Event, st: Status | None, lang: str) -> list[tuple[
         "instrument": event.instrument,
         "instrument_key": event.instrument_key,
         "materials": materials_text(event.materials, lang),
+        "parties": countries_text(event.parties, lang) if event.parties else None,
         "targets": countries_text(event.targets, lang),
         "effective": event.effective.isoformat() if event.effective else None,
         "ends": event.ends.isoformat() if event.ends else None,
