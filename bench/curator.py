@@ -177,12 +177,17 @@ def lint_speed(
     r = str(Path(sys.executable).parent / "retracker")
     bare = [sys.executable, str(HERE / "bare_parse.py")]
     cmds = {
-        "lint_w": Cmd("lint_w", "retracker lint (warnings)", "lint", [r, "--data", str(warned), "lint"]),
+        "lint_w": Cmd(
+            "lint_w",
+            "retracker lint (warnings)",
+            "lint",
+            [r, "--data", str(warned), "lint", "--enable", "RT307"],
+        ),
         "quiet_w": Cmd(
             "quiet_w",
             "retracker lint --quiet (warnings)",
             "lint -q",
-            [r, "--data", str(warned), "lint", "-q"],
+            [r, "--data", str(warned), "lint", "-q", "--enable", "RT307"],
         ),
         "bare_w": Cmd("bare_w", "bare parse (warnings)", "bare", [*bare, str(warned)]),
         "lint": Cmd("lint", "retracker lint (clean)", "lint", [r, "--data", str(clean), "lint"]),
