@@ -341,12 +341,14 @@ def _with_meta(ds):
 def _listing(ctx: typer.Context, f, day=None, *, with_json: bool = False, **options):
     """``(events or index rows with their status on day, coverage date)`` for a listing."""
     from . import cache, query
+    from .status import project_pairs
 
-    return _answer(
+    pairs, coverage = _answer(
         ctx,
         lambda root: cache.listing(root, f, day, with_json=with_json, **options),
         lambda ds: query.listing(ds, f, day, **options),
     )
+    return project_pairs(pairs, coverage), coverage
 
 
 def _answer(ctx: typer.Context, from_index, from_yaml):
@@ -445,6 +447,14 @@ def _today(on: str | None):
     from .query import parse_when
 
     return dt.date.today() if on is None else parse_when(on)
+
+
+def _projected_note(answers, coverage) -> None:
+    """The one-line footnote under a table whose rows carry the projected mark."""
+    if any(a.projected for a in answers):
+        from .status import PROJECTED_NOTE
+
+        typer.echo(PROJECTED_NOTE.format(coverage=coverage))
 
 
 def _coverage_warning(coverage, day) -> None:
@@ -550,6 +560,7 @@ def show(
     from .render import element_view
 
     _print(_via_column(element_view(pairs, _lang(ctx), _handles(ctx)), [e for e, _ in pairs], f))
+    _projected_note([st for _, st in pairs if st is not None], coverage)
     typer.echo(f"{len(pairs)} event(s); status as of {day}", err=True)
 
 
@@ -584,7 +595,7 @@ def _show_one(ctx, term: str, day, as_json: bool) -> None:
         lambda ds: (resolve(term, entries_of(ds.events)), ds),
     )
     _coverage_warning(coverage, day)
-    engine = StatusEngine(ds)
+    engine = StatusEngine(ds, projected_after=coverage)
     event = ds.get(found.id)
     part = _part_of(event, found.part)
     if as_json:
@@ -669,6 +680,7 @@ def status(
     from .render import status_table
 
     _print(_via_column(status_table(found, _lang(ctx), _handles(ctx)), [e for e, _ in found], f))
+    _projected_note([st for _, st in found], coverage)
     typer.echo(f"{len(found)} measure(s) on {day}", err=True)
 
 
@@ -737,6 +749,9 @@ def upcoming(
         lambda ds: query.upcoming(ds, f, first, last),
     )
     _coverage_warning(coverage, last)
+    from .status import project_change
+
+    pairs = [(e, project_change(c, coverage)) for e, c in pairs]
     changes = [c for _, c in pairs]
     if as_json:
         _print_json_array(_matched(c.to_json(), e, f) for e, c in pairs)
@@ -746,6 +761,7 @@ def upcoming(
     from .render import upcoming_table
 
     _print(upcoming_table(pairs, _lang(ctx), _handles(ctx)))
+    _projected_note(changes, coverage)
     typer.echo(f"{len(changes)} change(s) from {first} to {last}", err=True)
 
 

@@ -194,7 +194,8 @@ def add_column(table: Grid, header: str, cells: Sequence[str], *, spill: int = 0
 def status_cell(status: Status | None) -> Styled | str:
     if status is None:
         return ""
-    return Styled(status.status, STATUS_STYLE.get(status.status, ""))
+    mark = " *" if status.projected else ""
+    return Styled(status.status + mark, STATUS_STYLE.get(status.status, ""))
 
 
 def element_view(
@@ -408,7 +409,7 @@ def upcoming_table(
             c.date.isoformat(),
             Styled(handle_of(event, handles), "cyan"),
             c.change,
-            f"{c.before or '—'} → {c.after}",
+            f"{c.before or '—'} → {c.after}" + (" *" if c.projected else ""),
             title_of(event, lang),
         )
     return table

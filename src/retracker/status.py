@@ -26,6 +26,7 @@ dates :meth:`StatusEngine.change_points` lists, which is what ``upcoming`` repor
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -113,6 +114,9 @@ class Status:
     because: tuple[str, ...]
     reason: str
     parts: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    projected: bool = False
+    """The status (or its since) rests on a change after the log's coverage date: see
+    :func:`project`."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -124,6 +128,7 @@ class Status:
             "because": list(self.because),
             "reason": self.reason,
             "parts": self.parts,
+            "projected": self.projected,
         }
 
 
@@ -137,6 +142,8 @@ class Change:
     before: str | None
     after: str
     because: tuple[str, ...]
+    projected: bool = False
+    """The change is after the log's coverage date: scheduled, not known to have happened."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -146,6 +153,7 @@ class Change:
             "from": self.before,
             "to": self.after,
             "because": list(self.because),
+            "projected": self.projected,
         }
 
 
@@ -156,13 +164,17 @@ class _State:
     reason: str
     parts: tuple[tuple[str, str], ...] = ()
     suspenders: tuple[str, ...] = ()  # the suspensions among ``because``
+    inclusive: bool = False  # a suspension whose instrument counts its end day in
 
 
 class StatusEngine:
     """Status of the measures of a dataset; build once, ask for any date."""
 
-    def __init__(self, ds: Dataset) -> None:
+    def __init__(self, ds: Dataset, *, projected_after: dt.date | None = None) -> None:
+        """``projected_after``: a coverage date; :meth:`status` then answers as
+        :func:`project` does (the spans stay as they are)."""
         self.ds = ds
+        self.projected_after = projected_after
         self._acts: dict[str, list[tuple[model.Relation, model.Event]]] = defaultdict(list)
         for event in ds.live:
             for rel in event.relations:
@@ -367,18 +379,21 @@ class StatusEngine:
         whole = [w for w in windows if w.part is None]
         if whole:
             w = min(whole, key=lambda w: (w.start, w.by))
-            return _State("suspended", w.because, _suspended_by(w), suspenders=w.because)
+            return _State(
+                "suspended", w.because, _suspended_by(w), suspenders=w.because, inclusive=w.inclusive
+            )
         hit = {w.part: w for w in windows if w.part in active}
         states = tuple((pid, "suspended" if pid in hit else "in-force") for pid in active if pid)
         if hit and len(hit) == len(active):
             by = tuple(sorted({b for w in hit.values() for b in w.because}))
             why = "; ".join(_suspended_by(w) for w in hit.values())
-            return _State("suspended", by, why, states, by)
+            return _State("suspended", by, why, states, by, any(w.inclusive for w in hit.values()))
         if hit:
             by = tuple(sorted({b for w in hit.values() for b in w.because}))
             live = ", ".join(pid for pid in active if pid not in hit)
             why = "; ".join(f"part {p} {_suspended_by(w)}" for p, w in sorted(hit.items()))
-            return _State("suspended-in-part", by, f"{why}; {live} in force", states, by)
+            inclusive = any(w.inclusive for w in hit.values())
+            return _State("suspended-in-part", by, f"{why}; {live} in force", states, by, inclusive)
         pending = [pid for pid, eff in parts if eff > day]
         note = f"part {', '.join(pending)} not yet in effect" if pending and pending != [""] else ""
         return _State("in-force", (), note, states)
@@ -390,7 +405,7 @@ class StatusEngine:
             return None
         for span in self.spans(m):
             if span.since <= on and (span.until is None or on < span.until):
-                return replace(span, on=on)
+                return project(replace(span, on=on), self.projected_after)
         return None
 
     def spans(self, m: model.Event) -> list[Status]:
@@ -417,7 +432,7 @@ class StatusEngine:
         for i, (since, state) in enumerate(runs):
             until = runs[i + 1][0] if i + 1 < len(runs) else None
             if state.status == "in-force":
-                state = _opened(m, runs[i - 1][1] if i else None, state)
+                state = _opened(runs[i - 1][1] if i else None, state, since)
             parts = dict(state.parts)
             out.append(Status(m.id, since, state.status, since, until, state.because, state.reason, parts))
         return out
@@ -453,6 +468,53 @@ class StatusEngine:
         return out
 
 
+def project(st: Status, coverage: dt.date | None) -> Status:
+    """The status as an answer: ``projected`` when it began after the log's coverage date
+    (it rests on a scheduled change the log cannot confirm), with a reason that says so
+    and names the change ("suspension by X was due to end D; no extension recorded; log
+    reviewed up to C"). Spans (and the index) stay unprojected: this is applied at answer
+    time, from the span and the coverage date alone."""
+    if st.projected or coverage is None or st.since <= coverage:
+        return st
+    return replace(st, projected=True, reason=projected_reason(st.reason, st.since, coverage))
+
+
+def projected_reason(reason: str, since: dt.date, coverage: dt.date) -> str:
+    """``reason`` reworded for a change the log only expects (see :func:`project`)."""
+    first, sep, rest = reason.partition("; ")
+    m = _ENDED.fullmatch(first)
+    if m:
+        first = f"suspension by {m[1]} was due to end {m[2]}; no extension recorded"
+    elif first.startswith("reached its scheduled end"):
+        first = f"was due to reach its scheduled end on {since}" + first[len("reached its scheduled end") :]
+        first += "; no extension recorded"
+    elif first in ("took effect", "in force from announcement") or first.endswith(" took effect"):
+        first = first.replace("took effect", f"was due to take effect {since}")
+        if first == "in force from announcement":
+            first = f"due to be in force from {since}"
+    else:
+        first = f"{first} (due {since})"
+    return f"{first}{sep}{rest}; log reviewed up to {coverage}"
+
+
+def project_change(c: Change, coverage: dt.date | None) -> Change:
+    """The change marked ``projected`` when it falls after the log's coverage date."""
+    if c.projected or coverage is None or c.date <= coverage:
+        return c
+    return replace(c, projected=True)
+
+
+def project_pairs(pairs: Iterable[tuple[Any, Status | None]], coverage: dt.date | None) -> list:
+    """(event, status) pairs with each status as :func:`project` answers it."""
+    return [(e, project(st, coverage) if st is not None else None) for e, st in pairs]
+
+
+PROJECTED_NOTE = "* projected: rests on a scheduled change after the log's coverage date {coverage}"
+"""The footnote under a table with projected rows."""
+
+_ENDED = re.compile(r"suspension by (.+) ended (\d{4}-\d{2}-\d{2})")
+
+
 def _binding(s: Status) -> tuple[int, int, str]:
     return (STATUSES.index(s.status), -s.since.toordinal(), s.id)
 
@@ -462,21 +524,26 @@ def binding_first(pairs: Iterable[tuple[Any, Status]]) -> list[tuple[Any, Status
     return sorted(pairs, key=lambda pair: _binding(pair[1]))
 
 
-def _opened(m: model.Event, before: _State | None, state: _State) -> _State:
+def _opened(before: _State | None, state: _State, since: dt.date) -> _State:
     """An in-force state with a reason that says what made it so (never its own date:
-    that is the span's ``since``); after a suspension, ``because`` names it."""
+    that is the span's ``since``); after a suspension, ``because`` names it and the reason
+    gives the suspension's end as its instrument wrote it (the last day, when inclusive)."""
     because = state.because
     if before is None:
         opening = "in force from announcement"
     elif before.status == "announced":
         opening = "took effect"
     elif before.status in ("suspended", "suspended-in-part"):
-        opening = f"suspension by {', '.join(before.suspenders)} ended"
+        last = since - dt.timedelta(days=1) if before.inclusive else since
+        opening = f"suspension by {', '.join(before.suspenders)} ended {last}"
         because = before.suspenders + tuple(b for b in because if b not in before.suspenders)
     elif before.status == "in-force" and before.parts != state.parts:
         was = dict(before.parts)
         new = [pid for pid, _ in state.parts if pid not in was]
         opening = f"part {', '.join(new)} took effect" if new else ""
+    elif before.status == "in-force" and (gone := [b for b in before.because if b not in state.because]):
+        opening = f"{', '.join(gone)} no longer applies"
+        because = (*because, *gone)
     else:
         opening = ""
     reason = "; ".join(r for r in (opening, state.reason) if r) or "in force"
