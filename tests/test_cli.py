@@ -209,6 +209,7 @@ def test_status_and_upcoming(data: Path) -> None:
             "to": "in-force",
             "because": [SUS],
             "matched": "direct",
+            "projected": True,  # after the fixture log's coverage date, 2026-11-25
         }
     ]
 
