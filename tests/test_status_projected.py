@@ -99,7 +99,7 @@ def test_cli_table_marks_projected_rows_with_a_footnote() -> None:
     out = _run("status", "--on", "2026-12-02", "-c", "US")
     assert "in-force *" in out
     assert out.rstrip().splitlines()[-1] == (
-        "* projected: rests on a scheduled change after the log's coverage date 2026-06-30"
+        "* projected: rests on a change due after the coverage date 2026-06-30"
     )
     quiet = _run("status", "--on", "2026-06-01", "-c", "US")
     assert "*" not in quiet.replace("**", "")

@@ -509,7 +509,7 @@ def project_pairs(pairs: Iterable[tuple[Any, Status | None]], coverage: dt.date 
     return [(e, project(st, coverage) if st is not None else None) for e, st in pairs]
 
 
-PROJECTED_NOTE = "* projected: rests on a scheduled change after the log's coverage date {coverage}"
+PROJECTED_NOTE = "* projected: rests on a change due after the coverage date {coverage}"
 """The footnote under a table with projected rows."""
 
 _ENDED = re.compile(r"suspension by (.+) ended (\d{4}-\d{2}-\d{2})")
