@@ -272,6 +272,23 @@ BREAKERS = {
         ends="2026-12-01",
         relations=[{"type": "extends", "target": f"{A}#art1"}],
     ),
+    "RT223": lambda log: log.add(
+        id="2025-12-01-cn-summary-end",
+        date="2025-12-01",
+        kind="suspension",
+        instrument_key=None,
+        ends="2026-11-10",
+        relations=[{"type": "suspends", "target": A}],
+        summary="Suspended until 10 November 2026, then extended to 15 October 2027.",
+    ),
+    "RT224": lambda log: log.add(
+        id="2027-01-05-cn-late-extension",
+        date="2027-01-05",
+        kind="suspension",
+        instrument_key=None,
+        ends="2027-11-10",
+        relations=[{"type": "extends", "target": B}],
+    ),
     "RT301": _no_source,
     "RT302": _url,
     "RT303": _primary,
@@ -471,3 +488,51 @@ def test_the_shipped_log_lints_with_few_warnings() -> None:
     contributing = (REPO_DATA.parent / "CONTRIBUTING.md").read_text(encoding="utf-8")
     for code in {d.code for d in result.warnings}:
         assert code in contributing
+
+
+def test_summary_end_dates_read_the_usual_wordings() -> None:
+    from retracker.lint import summary_end_dates
+
+    found = summary_end_dates(
+        "keeping the 10% duty until 12:01 a.m. EST on 10 November 2026; the ban was extended "
+        "to 15 October 2025; suspended through November 9, 2026; 自即日起至2026年11月27日; "
+        "rates rose from 10% to 20% on 4 March 2025"
+    )
+    assert [d.isoformat() for d, _ in found] == ["2026-11-10", "2025-10-15", "2026-11-09", "2026-11-27"]
+
+
+def test_summary_end_carried_by_a_related_event_is_quiet(log: LogBuilder) -> None:
+    clean_log(log)
+    log.add(
+        id="2026-10-01-cn-extension",
+        date="2026-10-01",
+        kind="suspension",
+        instrument_key=None,
+        ends="2027-10-15",
+        relations=[{"type": "extends", "target": B}],
+        summary="The suspension was extended to 15 October 2027.",
+    )
+    # the suspension's own summary names the extended end: an event related to it carries it
+    extended = dict(
+        suspension(), summary="Suspended until 10 November 2026, later extended to 15 October 2027."
+    )
+    log.write_text(B, "2025", dump(event_dict(**extended)))
+    result = lint_paths(data=log.root)
+    assert [d for d in result.diagnostics if d.code in ("RT223", "RT224")] == []
+
+
+def test_extension_lapse_names_the_gap(log: LogBuilder) -> None:
+    clean_log(log)
+    log.add(
+        id="2027-01-05-cn-late-extension",
+        date="2027-01-05",
+        kind="suspension",
+        instrument_key=None,
+        ends="2027-11-10",
+        relations=[{"type": "extends", "target": B}],
+    )
+    result = lint_paths(data=log.root)
+    found = [d for d in result.diagnostics if d.code == "RT224"]
+    assert len(found) == 1
+    assert found[0].message == f"extends '{B}' from 2027-01-05, after it ended (it ended 2026-11-10): a lapse"
+    assert result.exit_code() == 0 and result.exit_code(strict=True) == 1

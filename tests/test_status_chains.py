@@ -117,7 +117,7 @@ def test_amendment_chain_shows_the_latest_amendment_and_ends_with_it() -> None:
         "2025-03-10",
         "2025-04-01",
         (C,),
-        f"part rate amended by {C} from 2025-03-10",
+        f"{B} no longer applies; part rate amended by {C} from 2025-03-10",
     )
     # the amendment is revoked: the amended measure stands without it
     assert row(engine, A, "2025-04-01")[:4] == ("in-force", "2025-04-01", None, ())

@@ -424,6 +424,96 @@ def _extends_part(ds: Dataset) -> Iterator[Diagnostic]:
             yield _diag(ds, event, ("relations", i, "target"), "RT222", msg)
 
 
+_MONTH_NAMES = "|".join(m for m in calendar.month_name if m)
+_DAY_MONTH_YEAR = rf"(\d{{1,2}}) ({_MONTH_NAMES}) (\d{{4}})"
+_MONTH_DAY_YEAR = rf"({_MONTH_NAMES}) (\d{{1,2}}),? (\d{{4}})"
+_END_WORDS = (
+    r"(?:until|till|through|up to|expires? on|expiring on|ends? on|ending on|lapses? on|"
+    r"due to (?:expire|end|lapse) on|valid (?:to|until)|extended(?: [\w'-]+){0,6}? (?:to|until))"
+)
+_SUMMARY_END = re.compile(
+    rf"\b{_END_WORDS}\s+(?:(?:12:01|midnight)[^,;]{{0,30}}? on\s+)?(?:{_DAY_MONTH_YEAR}|{_MONTH_DAY_YEAR})"
+)
+
+
+def summary_end_dates(text: str) -> list[tuple[dt.date, str]]:
+    """Dates a summary gives as an end ("until 10 November 2026", "extended the ban to
+    15 October 2025", "至2026年11月27日"), with the words that said so."""
+    out = []
+    for m in _SUMMARY_END.finditer(text):
+        day, month, year = (m[1], m[2], m[3]) if m[1] else (m[5], m[4], m[6])
+        d = _date(int(year), _MONTHS[month], int(day))
+        if d is not None:
+            out.append((d, m[0]))
+    for m in _ZH_DATE.finditer(text):
+        d = _date(int(m[1]), int(m[2]), int(m[3]))
+        if d is not None:
+            out.append((d, m[0]))
+    return out
+
+
+def _carried_ends(ds: Dataset, event: model.Event) -> set[dt.date]:
+    """The end dates the structure carries for an event: its own ``ends`` and those of every
+    event it relates to or that relates to it, each as written and as its last day."""
+    related = [event, *(ds.by_id[r.target_id] for r in event.relations if r.target_id in ds.by_id)]
+    related += [actor for _, actor in ds.acted_on_by(event.id)]
+    days: set[dt.date] = set()
+    for e in related:
+        if e.ends is not None:
+            days.add(e.ends)
+            if e.ends > dt.date.min:
+                days.add(e.ends - dt.timedelta(days=1))
+    return days
+
+
+@check(
+    "RT223",
+    "summary-end",
+    "an end the summary gives (until, through, extended to, 至) is an `ends` of the event or a related one",
+    "warning",
+)
+def _summary_end(ds: Dataset) -> Iterator[Diagnostic]:
+    for event, _ in _each(ds):
+        if event.withdrawn:
+            continue
+        carried: set[dt.date] | None = None
+        for day, words in summary_end_dates(event.summary):
+            carried = carried if carried is not None else _carried_ends(ds, event)
+            if day not in carried:
+                msg = f"the summary says '{words}' but no `ends` of this event or a related one is {day}"
+                hint = "record the end (ends, or an extension event that extends it), or reword the summary"
+                yield _diag(ds, event, ("summary",), "RT223", msg, hint=hint)
+
+
+@check(
+    "RT224",
+    "extension-lapse",
+    "an extension starts by the end it extends (a later one leaves a lapse the data should state)",
+    "warning",
+)
+def _extension_lapse(ds: Dataset) -> Iterator[Diagnostic]:
+    from .status import StatusEngine
+
+    engine: StatusEngine | None = None
+    for event, i, rel in _relations(ds):
+        target = ds.by_id.get(rel.target_id)
+        if rel.type != "extends" or target is None or event.withdrawn or target.id == event.id:
+            continue
+        engine = engine or StatusEngine(ds)
+        if rel.target_part:
+            gaps = [w.start for w in engine.windows(target) if w.renewed and w.via == event.id]
+            ended = None
+        else:
+            segs = engine.segments(target)
+            gaps = [s.start for n, s in enumerate(segs) if s.renewed_by == event.id]
+            ended = next((segs[n - 1].end for n, s in enumerate(segs) if s.renewed_by == event.id), None)
+        if gaps:
+            since = f" (it ended {ended})" if ended else ""
+            msg = f"extends '{rel.target}' from {gaps[0]}, after it ended{since}: a lapse"
+            hint = "if it ran on without a gap, check this event's date (or effective) and the target's ends"
+            yield _diag(ds, event, ("relations", i, "target"), "RT224", msg, hint=hint)
+
+
 # ------------------------------------------------------------------ helpers
 
 

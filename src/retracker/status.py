@@ -543,7 +543,6 @@ def _opened(before: _State | None, state: _State, since: dt.date) -> _State:
         opening = f"part {', '.join(new)} took effect" if new else ""
     elif before.status == "in-force" and (gone := [b for b in before.because if b not in state.because]):
         opening = f"{', '.join(gone)} no longer applies"
-        because = (*because, *gone)
     else:
         opening = ""
     reason = "; ".join(r for r in (opening, state.reason) if r) or "in force"
