@@ -606,38 +606,129 @@ def test_an_unlistable_folder_is_a_located_error(log: LogBuilder, monkeypatch: p
 
 def test_a_thousand_nested_folders(log: LogBuilder) -> None:
     log.add()
-    fd = os.open(log.root / "events", os.O_RDONLY)
     try:
-        for _ in range(2100):  # deeper than the stack and than PATH_MAX
-            os.mkdir("d", dir_fd=fd)
-            child = os.open("d", os.O_RDONLY, dir_fd=fd)
+        fd = os.open(log.root / "events", os.O_RDONLY)
+        try:
+            for _ in range(2100):  # deeper than the stack and than PATH_MAX
+                os.mkdir("d", dir_fd=fd)
+                child = os.open("d", os.O_RDONLY, dir_fd=fd)
+                os.close(fd)
+                fd = child
+        finally:
             os.close(fd)
-            fd = child
-    finally:
-        os.close(fd)
-    try:
         result = run("lint", data=log.root)
         assert result.exit_code == 1, result.output[-500:]
         assert "RT001 cannot list folder 'd'" in result.stdout
         assert run("--no-cache", "timeline", data=log.root).exit_code == 0
     finally:
-        remove_deep_tree(log.root / "events", "d")
+        _remove_chain(log.root / "events")  # pytest's own clean-up would recurse too deep
 
 
-def remove_deep_tree(parent: Path, name: str) -> None:
-    """Remove a chain of nested folders ``name/name/...`` without recursion: pytest's own
-    clean-up of old temporary folders (shutil.rmtree) would hit the recursion limit on it and
-    fail the next session."""
-    fds = [os.open(parent, os.O_RDONLY)]
+def _remove_chain(top: Path) -> None:
+    """Remove a deep chain of folders named d (shutil.rmtree recurses and would fail)."""
+    fds = [os.open(top, os.O_RDONLY)]
     try:
         while True:
             try:
-                fds.append(os.open(name, os.O_RDONLY, dir_fd=fds[-1]))
+                fds.append(os.open("d", os.O_RDONLY, dir_fd=fds[-1]))
             except FileNotFoundError:
                 break
-        while len(fds) > 1:
-            os.close(fds.pop())
-            os.rmdir(name, dir_fd=fds[-1])
+        for parent in reversed(fds[:-1]):
+            os.rmdir("d", dir_fd=parent)
     finally:
         for fd in fds:
             os.close(fd)
+
+
+# ===================================================== lint of a data folder (issue 11 item 3)
+
+
+def test_lint_of_the_data_folder_checks_dataset_yaml_with_its_own_model(log: LogBuilder) -> None:
+    log.add()
+    (log.root / "events" / "README.md").write_text("notes for curators\n")
+    (log.root / "events" / "2025" / "notes.txt").write_text("scratch\n")
+    (log.root / "events" / ".hidden").mkdir()
+    (log.root / "events" / ".hidden" / "x.yaml").write_text("not: an event\n")
+    clean = run("lint", str(log.root))
+    assert clean.exit_code == 0, clean.output
+    assert clean.stdout.strip() == ""
+    (log.root / "dataset.yaml").write_text("schema_version: 1\ncoverage: 2026-11-25\ntitel: x\n")
+    bad = run("lint", str(log.root))
+    assert bad.exit_code == 1
+    assert f"{log.root / 'dataset.yaml'}:3:1: RT021 unknown dataset field 'titel'" in bad.stdout
+    assert "did you mean 'title'?" in bad.stdout
+    whole = run("lint", data=log.root)
+    assert "RT021" in whole.stdout
+
+
+def test_a_stray_file_is_reported_only_when_named(log: LogBuilder) -> None:
+    log.add()
+    stray = log.root / "events" / "2025" / "notes.txt"
+    stray.write_text("scratch\n")
+    misnamed = log.write_text("2025-05-05-cn-misnamed", "2025", "id: x\n", suffix=".yml")
+    walked = run("lint", str(log.root / "events"))
+    assert f"{misnamed}:1:1: RT012" in walked.stdout  # a .yml is an event that would be lost
+    assert str(stray) not in walked.stdout
+    named = run("lint", str(stray))
+    assert named.exit_code == 1 and f"{stray}:1:1: RT012" in named.stdout
+
+
+def test_lint_dot_in_a_checkout_lints_its_log_not_its_tests(
+    repo: LogBuilder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checkout = repo.root.parent
+    (checkout / "tests").mkdir()
+    (checkout / "tests" / "test_x.py").write_text("def test(): pass\n")
+    (checkout / "tests" / "fixture.yaml").write_text("- not an event\n")
+    (checkout / ".pre-commit-config.yaml").write_text("repos: []\n")
+    monkeypatch.chdir(checkout)
+    result = runner.invoke(app, ["lint", "."])
+    assert result.exit_code == 0, result.output
+    assert "test_x" not in result.output and "fixture" not in result.output
+    assert "2 file(s): 0 error(s)" in result.stderr  # the event and dataset.yaml
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("coverage: [\n", "RT004"),
+        ("schema_version: 1\n", "needs coverage"),
+        ("schema_version: 1\ncoverage: soon\n", "RT105"),
+        (b"coverage: caf\xe9\n", "RT002"),
+    ],
+)
+def test_an_unreadable_dataset_file_is_its_own_error(log: LogBuilder, text: str | bytes, words: str) -> None:
+    log.add()
+    path = log.root / "dataset.yaml"
+    path.write_bytes(text if isinstance(text, bytes) else text.encode())
+    result = run("--no-cache", "timeline", data=log.root)
+    assert result.exit_code == 2, result.output
+    assert_one_line_error(result.output)
+    assert "the log's dataset.yaml cannot be used" in result.output and words in result.output
+    assert "None" not in result.output
+
+
+# ===================================================== hostile text (escape sequences, bidi)
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("title", "Clear \x1b[2J screen"),
+        ("summary", "Hidden \u202e txet"),
+        ("summary", "Isolate \u2066x\u2069"),
+        ("instrument", "No. 61\x07"),
+        ("title", "C1 \x9b31m red"),
+    ],
+)
+def test_lint_rejects_control_characters_in_text(log: LogBuilder, field: str, value: str) -> None:
+    path = log.add(**{field: value})
+    result = run("lint", str(path))
+    assert result.exit_code == 1, result.output
+    assert "RT309" in result.stdout and field in result.stdout
+
+
+def test_lint_accepts_newlines_tabs_and_chinese(log: LogBuilder) -> None:
+    path = log.add(summary="第一行\n第二行\twith a tab", title_zh="关于对境外相关稀土物项实施出口管制的决定")
+    result = run("lint", str(path))
+    assert result.exit_code == 0, result.output

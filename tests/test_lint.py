@@ -296,6 +296,14 @@ BREAKERS = {
     "RT305": _title_zh,
     "RT306": _disputed,
     "RT307": _no_title,
+    "RT021": lambda log: (log.root / "dataset.yaml").write_text(
+        "schema_version: 1\ncoverage: 2026-11-25\ncoverage_notes: x\n"
+    ),
+    "RT022": lambda log: (log.root / "dataset.yaml").write_text("coverage: 2026-11-25\n"),
+    "RT023": lambda log: (log.root / "dataset.yaml").write_text("schema_version: 1\ncoverage: 2026-02-30\n"),
+    "RT309": lambda log: log.add(
+        id="2025-05-01-cn-escape", date="2025-05-01", instrument_key=None, title="Clear \x1b[2J screen"
+    ),
     "RT308": lambda log: log.add(
         id="2025-05-01-cn-todo", date="2025-05-01", instrument_key=None, summary="TO" + "DO"
     ),

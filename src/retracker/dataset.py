@@ -198,8 +198,11 @@ class Dataset:
 
 def load_dataset(path: str | os.PathLike[str] | None = None, *, keep_documents: bool = False) -> Dataset:
     """Load a data directory (``--data`` resolution applies when ``path`` is None)."""
+    from . import metafile
+
     root = resolve_data_dir(path)
     meta, meta_diags = load_meta(root)
+    metafile.require_readable(root, meta_diags)
     links: dict[str, bool] = {}
     files = list(iter_event_files(root / "events", links))
     events, paths, diags, docs = load_files(files, root, keep_documents=keep_documents, links=links)

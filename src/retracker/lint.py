@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from . import model
+from . import metafile, model
 from .dataset import Dataset, find_root, iter_event_files, load_files, load_meta, resolve_data_dir
 from .diagnostics import Diagnostic, RetrackerError, Severity
 
@@ -66,6 +66,11 @@ _register("RT010", "too-deep", "nesting deeper than 32 levels")
 _register("RT011", "multi-document", "more than one YAML document in the file")
 _register("RT012", "not-event-file", "a file under events/ that does not end in .yaml")
 _register("RT013", "symlink-outside", "a symlink that points outside the data directory")
+_register("RT021", "dataset-unknown-field", "dataset.yaml holds a field its model does not define")
+_register("RT022", "dataset-missing-field", "dataset.yaml lacks schema_version or coverage")
+_register(
+    "RT023", "dataset-invalid-value", "a dataset.yaml value of the wrong type (coverage not YYYY-MM-DD)"
+)
 _register("RT101", "unknown-field", "a field the event format does not define (with a guess)")
 _register("RT102", "missing-field", "a required field is missing")
 _register("RT103", "unknown-material", "a material that is not in the vocabulary (with a guess)")
@@ -301,6 +306,41 @@ def _placeholder(ds: Dataset) -> Iterator[Diagnostic]:
             continue  # the serializer runs in Rust: far cheaper than walking every field
         for loc in _placeholders(event):
             yield _diag(ds, event, loc, "RT308", f"placeholder left in {'.'.join(map(str, loc))}")
+
+
+# C0/C1 controls but tab and newline, DEL, bidi marks, embeddings, overrides and isolates,
+# line and paragraph separators: text that can move, hide or clear what a reviewer sees.
+_HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_HIDDEN_JSON = re.compile(
+    rb"\\u00[01]|\\u007f|\\[bfr]|\xc2[\x80-\x9f]|\xd8\x9c|\xe2\x80[\x8e\x8f\xa8-\xae]|\xe2\x81[\xa6-\xa9]"
+)
+
+
+@check("RT309", "control-character", "no control character, escape sequence or bidi override in text")
+def _control_characters(ds: Dataset) -> Iterator[Diagnostic]:
+    for event, _ in _each(ds):
+        if not _HIDDEN_JSON.search(event.__pydantic_serializer__.to_json(event)):
+            continue  # the common case, decided in Rust
+        for loc, text in _strings(event):
+            found = _HIDDEN.search(text)
+            if found:
+                code = f"U+{ord(found.group()):04X}"
+                where = ".".join(map(str, loc))
+                yield _diag(ds, event, loc, "RT309", f"{where} holds a hidden or control character ({code})")
+
+
+def _strings(value, loc: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    if isinstance(value, model.BaseModel):
+        for key, item in value.__dict__.items():
+            yield from _strings(item, (*loc, key))
+    elif isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            yield from _strings(item, (*loc, i))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, (*loc, key))
+    elif isinstance(value, str):
+        yield loc, value
 
 
 def _placeholders(value, loc: tuple = ()) -> Iterator[tuple]:
@@ -660,8 +700,10 @@ def lint_paths(
     root = _root_for(given, data)
     links: dict[str, bool] = {}
     context = list(iter_event_files(root / "events", links)) if root else []
-    chosen = _expand(given, links) if given else context
+    chosen = _expand(given, links, root) if given else context
+    dataset_files = [p for p in chosen if metafile.is_dataset_file(p, root)]
     files = _unique([*context, *chosen]) if given else context
+    files = [p for p in files if p not in dataset_files]
     report_on = {_key(p) for p in chosen} if given else None
     one_event = [c for c in REGISTRY.values() if c.code in PER_EVENT and c.run and c.code not in skip]
     early: list[Diagnostic] = []
@@ -674,7 +716,13 @@ def lint_paths(
 
     events, ev_paths, diags, docs = load_files(files, root, links=links, each=each)
     del links
-    meta, meta_diags = load_meta(root) if root else ({}, [])
+    meta, _ = load_meta(root) if root else ({}, [])
+    meta_diags = metafile.check(root / metafile.NAME) if root else []
+    for path in dataset_files:
+        if root is None or os.path.abspath(path) != os.path.abspath(root / metafile.NAME):
+            diags.extend(metafile.check(path))
+        else:
+            diags.extend(d for d in meta_diags)
     ds = Dataset(root, events, ev_paths, diags, meta, docs)
     found = diags + early + run_checks(ds, skip=PER_EVENT | skip)
     if report_on is not None:  # report on the files asked about; the rest of the log is context
@@ -697,6 +745,11 @@ def _root_for(given: list[Path], data: str | os.PathLike[str] | None) -> Path | 
     if data is not None or not given:
         return resolve_data_dir(data)
     root = find_root(given[0])
+    if root is None and given[0].is_dir():  # `lint .` in a checkout: its data/ counts
+        from . import datadir
+
+        near = datadir.nearest(given[0])
+        root = near if near is not None and _key(near).startswith(_key(given[0])) else None
     if root is not None:
         from . import datadir
 
@@ -704,12 +757,24 @@ def _root_for(given: list[Path], data: str | os.PathLike[str] | None) -> Path | 
     return root
 
 
-def _expand(given: list[Path], links: dict[str, bool]) -> list[Path]:
-    """Given folders are walked; a folder named like an event file is itself reported."""
+def _expand(given: list[Path], links: dict[str, bool], root: Path | None = None) -> list[Path]:
+    """Given folders are walked; a folder named like an event file is itself reported.
+
+    In a walk over a log (``lint data``, ``lint .`` in a checkout) only the log's own files
+    count: its events and its dataset.yaml; other YAML files beside them (CI configuration,
+    test fixtures) are not events and are not reported. A file named explicitly always is.
+    """
     out: list[Path] = []
+    inside = (_key(root / "events") + os.sep, _key(root / metafile.NAME)) if root is not None else None
     for path in given:
         walk = path.is_dir() and not path.is_symlink() and path.suffix != ".yaml"
-        out.extend(iter_event_files(path, links) if walk else [path])
+        if not walk:
+            out.append(path)
+            continue
+        for found in iter_event_files(path, links):
+            key = _key(found)
+            if inside is None or key.startswith(inside[0]) or key == inside[1] or key == inside[0][:-1]:
+                out.append(found)
     return out
 
 

@@ -1,0 +1,97 @@
+"""The dataset file: ``dataset.yaml`` at a log's root, validated against its own model.
+
+It is not an event: ``retracker lint data`` checks it with its own codes (RT021-RT023), and a
+query refuses a log whose dataset file cannot be read rather than answering "reviewed up to
+None".
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .diagnostics import Diagnostic, RetrackerError
+from .model import StrictDate
+
+NAME = "dataset.yaml"
+
+
+class DatasetMeta(BaseModel):
+    """What dataset.yaml may hold."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    schema_version: int = Field(ge=1)
+    coverage: StrictDate
+    title: str | None = None
+    coverage_note: str | None = None
+    description: str | None = None
+
+
+_CODES = {"extra_forbidden": "RT021", "missing": "RT022"}
+
+
+def is_dataset_file(path: Path, root: Path | None) -> bool:
+    """Whether ``path`` is the dataset file of the log at ``root`` (or named like one at a
+    folder holding events/)."""
+    if path.name != NAME:
+        return False
+    if root is not None:
+        try:
+            return path.resolve().parent == root.resolve()
+        except (OSError, RuntimeError):
+            return False
+    return (path.parent / "events").exists()
+
+
+def check(path: Path) -> list[Diagnostic]:
+    """Located diagnostics for a dataset file (empty when it is valid)."""
+    from . import yamlio
+
+    name = str(path)
+    try:
+        doc = yamlio.load_path(path)
+    except yamlio.YamlProblem as p:
+        return [Diagnostic(name, p.line, p.col, p.code, p.message, hint=p.hint)]
+    if not isinstance(doc.data, dict):
+        line, col = doc.locate(())
+        return [Diagnostic(name, line, col, "RT006", "dataset.yaml must be a mapping")]
+    try:
+        DatasetMeta.model_validate(doc.data)
+    except ValidationError as exc:
+        return [_diagnostic(name, doc, err) for err in exc.errors()]
+    return []
+
+
+def _diagnostic(name: str, doc: Any, err: Any) -> Diagnostic:
+    loc = tuple(s for s in err["loc"] if not (isinstance(s, str) and s.startswith("function-")))
+    kind = err["type"]
+    code = _CODES.get(kind, "RT023")
+    field = ".".join(str(s) for s in loc) or "(top level)"
+    hint = None
+    if kind == "extra_forbidden":
+        line, col = doc.locate_key(loc)
+        close = difflib.get_close_matches(str(loc[-1]), list(DatasetMeta.model_fields), n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'?" if close else "fields: " + ", ".join(DatasetMeta.model_fields)
+        message = f"unknown dataset field '{field}'"
+    elif kind == "missing":
+        line, col = doc.locate(())
+        message = f"dataset.yaml needs '{field}'"
+        if field == "coverage":
+            hint = "the last day the log was reviewed up to, YYYY-MM-DD"
+    else:
+        line, col = doc.locate(loc)
+        message = f"dataset.yaml {field}: {err['msg']}"
+    return Diagnostic(name, line, col, code, message, hint=hint)
+
+
+def require_readable(root: Path, diagnostics: list[Diagnostic]) -> None:
+    """Refuse a log whose dataset file could not be read or has no valid coverage."""
+    for diag in diagnostics:
+        if diag.severity == "error":
+            raise RetrackerError(
+                f"the log's {NAME} cannot be used: {diag}", hint=f"run `retracker lint {root}`"
+            )
