@@ -732,3 +732,12 @@ def test_lint_accepts_newlines_tabs_and_chinese(log: LogBuilder) -> None:
     path = log.add(summary="第一行\n第二行\twith a tab", title_zh="关于对境外相关稀土物项实施出口管制的决定")
     result = run("lint", str(path))
     assert result.exit_code == 0, result.output
+
+
+def test_new_without_a_terminal_is_a_usage_error(log: LogBuilder, tmp_path: Path) -> None:
+    proc = subprocess_run(
+        "--data", str(log.root), "new", "--date", "2025-01-01", cwd=tmp_path, stdin=subprocess.DEVNULL
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert b"no terminal to ask for it" in proc.stderr
+    assert not list((log.root / "events").rglob("*.yaml"))

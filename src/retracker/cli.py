@@ -30,6 +30,14 @@ class RetrackerGroup(TyperGroup):
         try:
             answer = super().invoke(ctx)
         except Exception as exc:  # the one place every command's failure ends up
+            if isinstance(exc, typer.Abort) and not _stdin_is_terminal():
+                # a prompt met the end of input: say what was missing, as a usage error
+                typer.echo(
+                    "retracker: error: a required option is missing and there is no terminal "
+                    "to ask for it (see --help)",
+                    err=True,
+                )
+                raise typer.Exit(2) from None
             if _is_cli_exception(exc):
                 if getattr(exc, "exit_code", None) in (0, 1):  # lint's findings are an answer too
                     _log_footer()
@@ -55,6 +63,13 @@ class RetrackerGroup(TyperGroup):
             _internal_error(ctx, exc)
         _log_footer()
         return answer
+
+
+def _stdin_is_terminal() -> bool:
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (OSError, ValueError):
+        return False
 
 
 def _error_line(exc: Exception) -> None:
