@@ -808,34 +808,46 @@ def chart(
     """
     import datetime as dt
 
+    from . import chart as charts
     from .query import filter_events
-    from .render import gantt, make_console
+    from .render import describe, make_console
     from .status import StatusEngine
 
-    f = _filters(element, country, issuer, kind, since, until, target, exact)
+    f = _filters(element, country, issuer, kind, None, None, target, exact)  # dates: the window
+    window = _filters(None, None, None, None, since, until)
     ds = _dataset(ctx, f)
     measures = [e for e in filter_events(ds.events, f) if e.is_measure]
-    if not measures:
-        typer.echo("no measures match", err=True)
+    today = dt.date.today()
+    coverage = ds.coverage
+    first = window.since or min((e.date for e in measures), default=today)
+    last = window.until or max(today, coverage or today, *(e.date for e in measures))
+    scope = describe(f)
+    caption = f"retracker chart: {scope}; {first} to {last}; log reviewed up to {coverage}; drawn {today}"
+    picture = charts.build(
+        StatusEngine(ds),
+        measures,
+        first,
+        last,
+        today=today,
+        coverage=coverage,
+        caption=caption,
+        lang=_lang(ctx),
+    )
+    if not picture.rows and _nothing(f, "measures", f"{first} to {last}"):
         return
-    first = f.since or min(e.date for e in measures)
-    last = f.until or max(ds.coverage or dt.date.today(), max(e.date for e in measures))
-    _coverage_warning(ds.coverage, last)
-    console = make_console(record=bool(svg or html))
-    console.print(gantt(StatusEngine(ds), measures, first, last, console.width, _lang(ctx)))
-    _save_recording(console, svg, html)
+    console = make_console()
+    console.print(charts.terminal(picture, console.width))
+    _coverage_warning(coverage, last)
+    _save_chart(picture, svg, html)
 
 
-def _save_recording(console, svg: str | None, html: str | None) -> None:
-    if not (svg or html):
-        return
+def _save_chart(picture, svg: str | None, html: str | None) -> None:
+    """The chart laid out for a page: full labels, a caption, nothing from the network."""
+    from . import chart as charts
     from .atomic import atomic_write
     from .diagnostics import os_problem
 
-    for target, render in (
-        (svg, lambda: console.export_svg(title="retracker chart", clear=False)),
-        (html, lambda: console.export_html(clear=False)),
-    ):
+    for target, render in ((svg, lambda: charts.svg(picture)), (html, lambda: charts.html_page(picture))):
         if not target:
             continue
         try:

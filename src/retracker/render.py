@@ -442,59 +442,6 @@ def make_console(stderr: bool = False, record: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, soft_wrap=False, record=record, markup=False, emoji=False)
 
 
-# ------------------------------------------------------------------ chart
-
-BAR = {
-    "announced": ("░", "cyan"),
-    "in-force": ("█", "red"),
-    "suspended": ("▒", "yellow"),
-    "suspended-in-part": ("▓", "yellow"),
-    "expired": ("·", "dim"),
-    "superseded": ("-", "dim"),
-    "revoked": ("×", "dim"),
-}
-
-
-def gantt(
-    engine: StatusEngine,
-    events: Sequence[model.Event],
-    start: dt.date,
-    end: dt.date,
-    width: int,
-    lang: str = "en",
-) -> Group:
-    """One row per measure; each cell is the status in its slice of [start, end]."""
-    label_width = min(48, max(20, width // 3))
-    cells = max(10, width - label_width - 3)
-    span = max(1, (end - start).days)
-    days = [start + dt.timedelta(days=round(i * span / cells)) for i in range(cells)]
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(width=label_width, no_wrap=True, overflow="ellipsis")
-    grid.add_column(no_wrap=True)
-    grid.add_row("", _axis(days))
-    for event in events:
-        bar = Text()
-        for d in days:
-            st = engine.status(event.id, d)
-            char, style = BAR.get(st.status, (" ", "")) if st else (" ", "")
-            bar.append(char, style=style)
-        grid.add_row(Text(f"{event.date} {title_of(event, lang)}"), bar)
-    legend = Text("  ".join(f"{c} {name}" for name, (c, _) in BAR.items()), style="dim")
-    return Group(grid, legend)
-
-
-def _axis(days: Sequence[dt.date]) -> Text:
-    """Year marks above the bars: the year's label where each year begins."""
-    out = [" "] * len(days)
-    previous = None
-    for i, d in enumerate(days):
-        label = str(d.year) if d.year != previous else None
-        previous = d.year
-        if label and all(c == " " for c in out[i : i + len(label) + 1]):
-            out[i : i + len(label)] = list(label)
-    return Text("".join(out)[: len(days)], style="bold")
-
-
 def diff_table(result) -> Table:
     table = _shape(_table("Change", "Event", "Fields"), 1, 0)
     for event_id in result.added:

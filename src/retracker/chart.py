@@ -1,0 +1,275 @@
+"""The `chart` command's picture: one row per measure, its status over a window of dates.
+
+The terminal chart and the SVG/HTML files are drawn from the same :class:`Chart`: each row's
+runs of status (the status engine's spans, clipped to the window), the year ticks, and the
+marks for today and the log's coverage date. The cost is per change point, not per cell: a
+row is a handful of runs whatever the terminal's width.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from rich.cells import cell_len
+from rich.console import Group
+from rich.text import Text
+
+from . import model
+from .status import StatusEngine
+from .terminal import clean
+
+BAR = {
+    "announced": ("░", "cyan", "#8fd3e8"),
+    "in-force": ("█", "red", "#c0392b"),
+    "suspended": ("▒", "yellow", "#f1c40f"),
+    "suspended-in-part": ("▓", "yellow", "#d4a017"),
+    "expired": ("·", "dim", "#d5d5d5"),
+    "revoked": ("×", "dim", "#9e9e9e"),
+}
+"""Each status: its character on the terminal, its rich style, its colour on the page."""
+
+LABEL_MAX = 32
+"""The widest a row label gets on the terminal; the page shows it whole."""
+
+
+def instrument_label(event: model.Event) -> str:
+    """``MOFCOM 61/2025`` from ``CN-MOFCOM-2025-61``; else the instrument, else the title."""
+    key = getattr(event, "instrument_key", None)
+    if key:
+        parts = key.split("-")
+        if len(parts) >= 4 and parts[-2].isdigit():
+            return f"{'-'.join(parts[1:-2])} {parts[-1]}/{parts[-2]}"
+        return key
+    return getattr(event, "instrument", None) or event.title
+
+
+@dataclass
+class Run:
+    start: dt.date
+    end: dt.date
+    """The day after the run (exclusive)."""
+    status: str
+
+
+@dataclass
+class Row:
+    event: model.Event
+    label: str
+    runs: list[Run] = field(default_factory=list)
+
+
+@dataclass
+class Chart:
+    start: dt.date
+    end: dt.date
+    """The last day shown (inclusive)."""
+    rows: list[Row]
+    today: dt.date
+    coverage: dt.date | None
+    caption: str
+
+    @property
+    def days(self) -> int:
+        return max(1, (self.end - self.start).days + 1)
+
+
+def build(
+    engine: StatusEngine,
+    measures: Sequence[model.Event],
+    start: dt.date,
+    end: dt.date,
+    *,
+    today: dt.date,
+    coverage: dt.date | None,
+    caption: str,
+    lang: str = "en",
+) -> Chart:
+    """The rows of the measures that have a status somewhere in ``[start, end]``."""
+    stop = end + dt.timedelta(days=1)
+    rows = []
+    for event in measures:
+        runs = []
+        for span in engine.spans(event):
+            first = max(span.since, start)
+            last = min(span.until or stop, stop)
+            if first < last:
+                runs.append(Run(first, last, span.status))
+        if any(r.status not in ("expired", "revoked") for r in runs):
+            label = instrument_label(event)
+            if lang == "zh" and not getattr(event, "instrument_key", None) and event.title_zh:
+                label = event.title_zh
+            rows.append(Row(event, clean(label, newlines=False), runs))
+    return Chart(start, end, rows, today, coverage, caption)
+
+
+# ------------------------------------------------------------------ terminal
+
+
+def _cell(chart: Chart, day: dt.date, cells: int) -> int:
+    """The cell that holds ``day`` (clamped to the bar)."""
+    return min(cells - 1, max(0, (day - chart.start).days * cells // chart.days))
+
+
+def terminal(chart: Chart, width: int) -> Group:
+    """The chart for a terminal ``width`` cells wide."""
+    longest = max((cell_len(r.label) for r in chart.rows), default=0)
+    label_width = max(8, min(LABEL_MAX, longest, width // 3))
+    cells = max(10, width - label_width - 1)
+    pad = " " * (label_width + 1)
+    lines = [Text(pad) + _axis(chart, cells)]
+    lines += _marks(chart, cells, pad)
+    for row in chart.rows:
+        line = Text(row.label)
+        line.truncate(label_width, overflow="ellipsis", pad=True)
+        line.append(" ")
+        line.append_text(_bar(chart, row, cells))
+        lines.append(line)
+    legend = Text("  ".join(f"{c} {name}" for name, (c, _, _) in BAR.items()), style="dim")
+    lines.append(legend)
+    for line in lines:
+        line.no_wrap = True
+        line.overflow = "crop"
+    lines.append(Text(chart.caption, style="dim"))
+    return Group(*lines)
+
+
+def _bar(chart: Chart, row: Row, cells: int) -> Text:
+    """One row's runs as cells: a few string operations per run, none per cell."""
+    bar = Text()
+    at = 0
+    projected = chart.coverage and chart.coverage < chart.end
+    split = _cell(chart, chart.coverage + dt.timedelta(days=1), cells) if projected else cells
+    for run in row.runs:
+        first = _cell(chart, run.start, cells)
+        last = cells if run.end > chart.end else _cell(chart, run.end, cells)
+        first = max(first, at)
+        last = max(last, min(first + 1, cells))  # a run of a few days still shows
+        if last <= first:
+            continue
+        bar.append(" " * (first - at))
+        char, style, _ = BAR.get(run.status, (" ", "", ""))
+        inside, after = max(0, min(last, split) - first), max(0, last - max(first, split))
+        if inside:
+            bar.append(char * inside, style=style)
+        if after:  # past the coverage date: a projection, shown dim
+            bar.append(char * after, style=f"{style} dim".strip())
+        at = last
+    bar.append(" " * (cells - at))
+    return bar
+
+
+def _axis(chart: Chart, cells: int) -> Text:
+    """Year labels where each year begins, never touching one another."""
+    years = range(chart.start.year, chart.end.year + 1)
+    step = 1
+    while len(years) / step * 5 > cells and step < 1000:
+        step = {1: 2, 2: 5, 5: 10}.get(step, step * 2)
+    out = [" "] * cells
+    for year in years:
+        if year % step:
+            continue
+        day = dt.date(year, 1, 1)
+        if (day < chart.start and year != years[0]) or (day < chart.start and len(years) > 1):
+            continue  # a year that began before the window is labelled only if it is the only one
+        i = 0 if day < chart.start else _cell(chart, day, cells)
+        label = str(year)
+        if i + len(label) > cells:
+            continue
+        if (i == 0 or out[i - 1] == " ") and all(c == " " for c in out[i : i + len(label) + 1]):
+            out[i : i + len(label)] = list(label)
+    return Text("".join(out), style="bold")
+
+
+def _marks(chart: Chart, cells: int, pad: str) -> list[Text]:
+    """A line for each of today and the coverage date inside the window: ``▼`` at its cell."""
+    out = []
+    marks = [("today", chart.today)]
+    if chart.coverage:
+        marks.append(("coverage", chart.coverage))
+    for name, day in marks:
+        if not chart.start <= day <= chart.end:
+            continue
+        i = _cell(chart, day, cells)
+        text = f"{name} {day}"
+        line = " " * (i - len(text) - 1) + text + " ▼" if i > len(text) + 1 else " " * i + "▼ " + text
+        out.append(Text(pad + line[:cells], style="dim"))
+    return out
+
+
+# ------------------------------------------------------------------ page
+
+ROW_HEIGHT = 22
+FONT = "font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;font-size:13px"
+
+
+def svg(chart: Chart, width: int = 960) -> str:
+    """The chart as a self-contained SVG: full labels, a caption, no fonts from the network."""
+    longest = max((len(r.label) for r in chart.rows), default=10)
+    left = min(420, 16 + 7 * longest)
+    right = width - 16
+    top = 56
+    height = top + ROW_HEIGHT * len(chart.rows) + 80
+
+    def x(day: dt.date) -> float:
+        return left + (right - left) * (day - chart.start).days / chart.days
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" style="{FONT}">',
+        f"<title>{_e(chart.caption)}</title>",
+        '<rect width="100%" height="100%" fill="#ffffff"/>',
+    ]
+    for year in range(chart.start.year, chart.end.year + 1):
+        day = dt.date(year, 1, 1)
+        if day < chart.start:
+            continue
+        px = x(day)
+        parts.append(
+            f'<line x1="{px:.1f}" y1="{top - 6}" x2="{px:.1f}" y2="{height - 70}" stroke="#eeeeee"/>'
+        )
+        parts.append(f'<text x="{px + 2:.1f}" y="{top - 10}" fill="#333333">{year}</text>')
+    for n, row in enumerate(chart.rows):
+        y = top + n * ROW_HEIGHT
+        parts.append(f'<text x="8" y="{y + 15}" fill="#111111">{_e(row.label)}</text>')
+        for run in row.runs:
+            x0, x1 = x(run.start), x(min(run.end, chart.end + dt.timedelta(days=1)))
+            colour = BAR.get(run.status, ("", "", "#ffffff"))[2]
+            tip = f"{_e(row.label)}: {run.status} {run.start} to {run.end}"
+            box = f'x="{x0:.1f}" y="{y + 4}" width="{max(0.5, x1 - x0):.1f}" height="{ROW_HEIGHT - 8}"'
+            parts.append(f'<rect {box} fill="{colour}"><title>{tip}</title></rect>')
+    for name, day, colour in (
+        ("today", chart.today, "#000000"),
+        ("reviewed up to", chart.coverage, "#7f8c8d"),
+    ):
+        if day and chart.start <= day <= chart.end:
+            px = x(day)
+            parts.append(
+                f'<line x1="{px:.1f}" y1="{top - 4}" x2="{px:.1f}" y2="{height - 66}" '
+                f'stroke="{colour}" stroke-dasharray="4 3"/>'
+            )
+            at = f'x="{px - 2:.1f}" y="{height - 54 - (14 if name == "today" else 0)}"'
+            parts.append(f'<text {at} text-anchor="end" fill="{colour}">{name} {day}</text>')
+    legend_x = 8
+    for name, (_, _, colour) in BAR.items():
+        parts.append(f'<rect x="{legend_x}" y="{height - 40}" width="12" height="12" fill="{colour}"/>')
+        parts.append(f'<text x="{legend_x + 16}" y="{height - 30}" fill="#333333">{name}</text>')
+        legend_x += 24 + 8 * len(name)
+    parts.append(f'<text x="8" y="{height - 10}" fill="#555555">{_e(chart.caption)}</text>')
+    parts.append("</svg>")
+    return "\n".join(parts) + "\n"
+
+
+def html_page(chart: Chart) -> str:
+    """A page holding the SVG and its caption; nothing is loaded from the network."""
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<title>{_e(chart.caption)}</title>\n</head>\n<body style="{FONT}">\n<figure>\n'
+        f"{svg(chart)}<figcaption>{_e(chart.caption)}</figcaption>\n</figure>\n</body>\n</html>\n"
+    )
+
+
+def _e(text: str) -> str:
+    return html.escape(clean(text, newlines=False), quote=True)
