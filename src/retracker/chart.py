@@ -88,7 +88,7 @@ def build(
     lang: str = "en",
 ) -> Chart:
     """The rows of the measures that have a status somewhere in ``[start, end]``."""
-    stop = end + dt.timedelta(days=1)
+    stop = after(end)
     rows = []
     for event in measures:
         runs = []
@@ -106,6 +106,19 @@ def build(
 
 
 # ------------------------------------------------------------------ terminal
+
+
+def after(day: dt.date) -> dt.date:
+    """The next day (the last date there is stays itself)."""
+    return day if day == dt.date.max else day + dt.timedelta(days=1)
+
+
+def year_step(years: int, slots: int) -> int:
+    """Label every ``step``-th year (1, 2, 5, 10, 20, 50 ...) so that ``years`` labels fit ``slots``."""
+    step = 1
+    while years / step > slots:
+        step = step * 5 // 2 if str(step)[0] == "2" else step * 2
+    return step
 
 
 def _cell(chart: Chart, day: dt.date, cells: int) -> int:
@@ -141,7 +154,7 @@ def _bar(chart: Chart, row: Row, cells: int) -> Text:
     bar = Text()
     at = 0
     projected = chart.coverage and chart.coverage < chart.end
-    split = _cell(chart, chart.coverage + dt.timedelta(days=1), cells) if projected else cells
+    split = _cell(chart, after(chart.coverage), cells) if projected else cells
     for run in row.runs:
         first = _cell(chart, run.start, cells)
         last = cells if run.end > chart.end else _cell(chart, run.end, cells)
@@ -151,11 +164,11 @@ def _bar(chart: Chart, row: Row, cells: int) -> Text:
             continue
         bar.append(" " * (first - at))
         char, style, _ = BAR.get(run.status, (" ", "", ""))
-        inside, after = max(0, min(last, split) - first), max(0, last - max(first, split))
+        inside, beyond = max(0, min(last, split) - first), max(0, last - max(first, split))
         if inside:
             bar.append(char * inside, style=style)
-        if after:  # past the coverage date: a projection, shown dim
-            bar.append(char * after, style=f"{style} dim".strip())
+        if beyond:  # past the coverage date: a projection, shown dim
+            bar.append(char * beyond, style=f"{style} dim".strip())
         at = last
     bar.append(" " * (cells - at))
     return bar
@@ -164,9 +177,7 @@ def _bar(chart: Chart, row: Row, cells: int) -> Text:
 def _axis(chart: Chart, cells: int) -> Text:
     """Year labels where each year begins, never touching one another."""
     years = range(chart.start.year, chart.end.year + 1)
-    step = 1
-    while len(years) / step * 5 > cells and step < 1000:
-        step = {1: 2, 2: 5, 5: 10}.get(step, step * 2)
+    step = year_step(len(years), max(1, cells // 5))
     out = [" "] * cells
     for year in years:
         if year % step:
@@ -222,9 +233,10 @@ def svg(chart: Chart, width: int = 960) -> str:
         f"<title>{_e(chart.caption)}</title>",
         '<rect width="100%" height="100%" fill="#ffffff"/>',
     ]
+    step = year_step(chart.end.year - chart.start.year + 1, max(1, (right - left) // 40))
     for year in range(chart.start.year, chart.end.year + 1):
         day = dt.date(year, 1, 1)
-        if day < chart.start:
+        if day < chart.start or year % step:
             continue
         px = x(day)
         parts.append(
@@ -235,7 +247,7 @@ def svg(chart: Chart, width: int = 960) -> str:
         y = top + n * ROW_HEIGHT
         parts.append(f'<text x="8" y="{y + 15}" fill="#111111">{_e(row.label)}</text>')
         for run in row.runs:
-            x0, x1 = x(run.start), x(min(run.end, chart.end + dt.timedelta(days=1)))
+            x0, x1 = x(run.start), x(min(run.end, after(chart.end)))
             colour = BAR.get(run.status, ("", "", "#ffffff"))[2]
             tip = f"{_e(row.label)}: {run.status} {run.start} to {run.end}"
             box = f'x="{x0:.1f}" y="{y + 4}" width="{max(0.5, x1 - x0):.1f}" height="{ROW_HEIGHT - 8}"'
