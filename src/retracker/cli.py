@@ -300,12 +300,19 @@ def main_callback(
 ) -> None:
     """Track policy events on rare earths and other critical minerals.
 
-    Examples:
+    Five common questions:
 
     \b
-      retracker timeline --since 2025-01 --element Dy
-      retracker show --element antimony
-      retracker status --on 2025-11-20 --country US
+      What happened, in order?            retracker timeline --since 2025-01 -e Dy
+      What touches antimony, in force?    retracker show -e antimony
+      What did MOFCOM No. 61/2025 do?     retracker show CN-MOFCOM-2025-61
+      What was in force against the US?   retracker status --on 2025-11-20 -c US
+      What changes in the next 90 days?   retracker upcoming --days 90
+
+    \b
+    Query:   timeline, show, status, upcoming, search, chart, export,
+             materials, countries
+    Curate:  new, lint, diff, schema
     """
     lang = lang.strip().lower()
     if lang not in ("en", "zh"):

@@ -134,7 +134,8 @@ def countries_cell(codes: Sequence[str], lang: str = "en") -> str:
 
 def parties_cell(event: Listed, lang: str = "en") -> str:
     """``CN → ALL``: who acted, on whom."""
-    return f"{countries_text([event.issuer], lang)} → {countries_cell(event.targets, lang)}"
+    issuer = countries_text([event.issuer], lang)
+    return f"{issuer} → {countries_cell(event.targets, lang)}" if event.targets else issuer
 
 
 def _grid(*columns: Column) -> Grid:

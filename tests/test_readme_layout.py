@@ -1,0 +1,34 @@
+"""README examples are laid out at a width where nothing is clipped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rich.cells import cell_len
+
+from retracker import _docs
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def blocks() -> list[str]:
+    text = README.read_text(encoding="utf-8")
+    return [m.group(2) for m in _docs.BLOCK.finditer(text) if m.group(2).startswith("$ ")]
+
+
+def _body(output: str) -> str:
+    """The output's characters after the table's rule (the header may spill differently)."""
+    lines = output.splitlines()
+    ruled = [i for i, line in enumerate(lines) if line and set(line) == {"─"}]
+    return "".join(lines[ruled[0] + 1 :] if ruled else lines)
+
+
+@pytest.mark.parametrize("name", blocks())
+def test_no_readme_block_has_a_clipped_word(name: str, monkeypatch) -> None:
+    output = _docs.run_command(name[2:])
+    assert all(cell_len(line) <= int(_docs.WIDTH) for line in output.splitlines())
+    monkeypatch.setattr(_docs, "WIDTH", "400")
+    wide = _docs.run_command(name[2:])
+    # every character printed at 400 columns is printed at the README's width
+    assert sorted(_body(output).replace(" ", "")) == sorted(_body(wide).replace(" ", ""))
