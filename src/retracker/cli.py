@@ -138,9 +138,26 @@ def _internal_error(ctx: Any, exc: Exception) -> None:
     raise typer.Exit(3)
 
 
+HELP = """Track policy events on rare earths and other critical minerals.
+
+Five common questions:
+
+\b
+  What happened, in order?            retracker timeline --since 2025-01 -e Dy
+  What touches antimony, in force?    retracker show -e antimony
+  What did MOFCOM No. 61/2025 do?     retracker show CN-MOFCOM-2025-61
+  What was in force against the US?   retracker status --on 2025-11-20 -c US
+  What changes in the next 90 days?   retracker upcoming --days 90
+
+\b
+Query:   timeline, show, status, upcoming, search, chart, export,
+         materials, countries
+Curate:  new, lint, diff, schema
+"""
+
 app = typer.Typer(
     cls=RetrackerGroup,
-    help="Track policy events on rare earths and other critical minerals.",
+    help=HELP,
     context_settings={"help_option_names": ["-h", "--help"]},
     rich_markup_mode=None,  # plain help: --help never loads rich
     pretty_exceptions_enable=False,
@@ -298,22 +315,7 @@ def main_callback(
         bool, typer.Option("--verbose", help="With --version: libraries and YAML loader.")
     ] = False,
 ) -> None:
-    """Track policy events on rare earths and other critical minerals.
-
-    Five common questions:
-
-    \b
-      What happened, in order?            retracker timeline --since 2025-01 -e Dy
-      What touches antimony, in force?    retracker show -e antimony
-      What did MOFCOM No. 61/2025 do?     retracker show CN-MOFCOM-2025-61
-      What was in force against the US?   retracker status --on 2025-11-20 -c US
-      What changes in the next 90 days?   retracker upcoming --days 90
-
-    \b
-    Query:   timeline, show, status, upcoming, search, chart, export,
-             materials, countries
-    Curate:  new, lint, diff, schema
-    """
+    """Track policy events on rare earths and other critical minerals (see HELP)."""
     lang = lang.strip().lower()
     if lang not in ("en", "zh"):
         raise typer.BadParameter("use en or zh", param_hint="--lang")
