@@ -429,7 +429,7 @@ def _print(renderable: Any) -> None:
     if isinstance(renderable, grid.Grid) and len(renderable.rows) > grid.STREAM_ROWS:
         renderable.stream(sys.stdout.write, console.width)
         return
-    console.print(renderable)
+    console.print(renderable, crop=False)  # a URL is printed whole, never cut at the width
 
 
 def _print_json_array(items: Iterable[Any]) -> None:

@@ -82,6 +82,7 @@ class Grid:
 
     columns: list[Column]
     rows: list[tuple[Cell, ...]] = field(default_factory=list)
+    show_header: bool = True
 
     def add_row(self, *cells: Cell) -> None:
         self.rows.append(cells)
@@ -91,7 +92,7 @@ class Grid:
 
         rows = [tuple(_rich(c) for c in row) for row in self.rows]
         layout = self.layout([tuple(t.plain for t in row) for row in rows], options.max_width)
-        for line in self._header(layout):
+        for line in self._header(layout) if self.show_header else ():
             yield _line(Text(line, style="bold") if set(line) != {"─"} else Text(line))
         for row in rows:
             wrapped = [self._wrap_text(text, i, layout) for i, text in enumerate(row)]
@@ -108,7 +109,8 @@ class Grid:
         """Write the table as plain lines, wrapped to fit ``width`` columns of the terminal."""
         rows = [tuple(_plain(c) for c in row) for row in self.rows]
         layout = self.layout(rows, width)
-        write("".join(line.rstrip() + "\n" for line in self._header(layout)))
+        if self.show_header:
+            write("".join(line.rstrip() + "\n" for line in self._header(layout)))
         out: list[str] = []
         for row in rows:
             wrapped = [_wrap(text, layout.widths[i], self.columns[i].hyphens) for i, text in enumerate(row)]

@@ -18,6 +18,7 @@ from .dataset import Dataset
 from .grid import Column, Grid, Styled
 from .jsonout import array_chunks, dump_json
 from .status import Change, Status, StatusEngine
+from .terminal import clean
 
 if TYPE_CHECKING:
     from .cache import Row
@@ -236,19 +237,17 @@ def event_view(
     """`show ID`: every field, sources as links, relations both ways, the relation tree.
 
     ``part`` (from ``show ID#part``) is marked with an arrow and bold."""
-    fields = Table.grid(padding=(0, 2))
-    fields.add_column(style="bold", no_wrap=True)
-    fields.add_column(overflow="fold")
+    fields = Grid([Column("", no_wrap=True), Column("", ratio=1)], show_header=False)
     st = engine.status(event.id, on)
     for label, value in _event_rows(event, st, lang):
         if part is not None and label == f"part {part}":
             label, value = f"▶ {label}", Text(value.plain, style="bold")
-        fields.add_row(label, value)
+        fields.add_row(Styled(label, "bold"), value)
     parts: list[RenderableType] = [
-        Text(title_of(event, lang), style="bold"),
+        Text(clean(title_of(event, lang), newlines=False), style="bold"),
         Text(event.id, style="dim"),
         fields,
-        _sources_table(event),
+        *_sources(event),
     ]
     tree = relation_tree(ds, event)
     if tree is not None:
@@ -277,7 +276,7 @@ def _event_rows(event: model.Event, st: Status | None, lang: str) -> list[tuple[
         "verification": event.verification,
         "tags": ", ".join(event.tags),
     }
-    rows += [(k, Text(v)) for k, v in plain.items() if v]
+    rows += [(k, Text(clean(v, newlines=False))) for k, v in plain.items() if v]
     for p in event.parts:
         rows.append((f"part {p.id}", Text(f"effective {p.effective}" + (f": {p.note}" if p.note else ""))))
     for f in event.figures:
@@ -290,16 +289,22 @@ def _event_rows(event: model.Event, st: Status | None, lang: str) -> list[tuple[
     return rows
 
 
-def _sources_table(event: model.Event) -> Table:
-    table = _shape(_table("Source", "Kind", "Date", "Lang", title="Sources"), 0, 1, 2, 3)
+def _sources(event: model.Event) -> list[RenderableType]:
+    """Each source: who and what, its kind, date and language; its URL whole on a line of its
+    own (never wrapped, a terminal hyperlink where the terminal supports them); the quote."""
+    out: list[RenderableType] = [Text("Sources", style="bold")]
     for s in event.sources:
-        label = Text(f"{s.publisher}: {s.title}" if s.title else s.publisher, style=f"link {s.url}")
-        label.append(f"\n{s.url}", style="dim")
+        about = Grid([Column("", ratio=1)], show_header=False)
+        label = f"{s.publisher}: {s.title}" if s.title else s.publisher
+        facts = ", ".join(
+            x for x in (s.kind + (" (primary)" if s.primary else ""), str(s.date or ""), s.lang) if x
+        )
+        about.add_row(f"{label} ({facts})")
         if s.quote:
-            label.append(f"\n“{s.quote}”", style="italic")
-        kind = s.kind + (" (primary)" if s.primary else "")
-        table.add_row(label, kind, s.date.isoformat() if s.date else "", s.lang)
-    return table
+            about.add_row(Styled(f"“{s.quote}”", "italic"))
+        url = clean(s.url, newlines=False)
+        out += [about, Text(url, style=f"link {url}", no_wrap=True, overflow="ignore")]
+    return out
 
 
 FOLLOWED = ("suspends", "revokes", "supersedes", "extends", "amends", "responds-to")
@@ -368,7 +373,7 @@ def _node_label(prefix: str, target: str, event: model.Event | None) -> Text:
     text = Text(f"{prefix} ", style="dim")
     text.append(target, style="bold" if event else "red")
     if event is not None:
-        text.append(f"  {event.title}")
+        text.append(f"  {clean(event.title, newlines=False)}")
     return text
 
 
