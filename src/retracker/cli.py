@@ -310,6 +310,9 @@ def main_callback(
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Read the YAML, not the index in the cache directory.")
     ] = False,
+    no_pager: Annotated[
+        bool, typer.Option("--no-pager", help="Print long output straight out, not through $PAGER (less).")
+    ] = False,
     version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
     verbose: Annotated[
         bool, typer.Option("--verbose", help="With --version: libraries and YAML loader.")
@@ -324,6 +327,10 @@ def main_callback(
     check_all()
     state = _state(ctx)
     state.update(data=data, lang=lang, debug=debug, no_cache=no_cache)
+    if no_pager:
+        from . import terminal
+
+        terminal.PAGING = False
     if version:
         typer.echo(f"retracker {__version__}")
         if verbose:
@@ -422,14 +429,17 @@ def _read_warning(ds) -> None:
 
 def _print(renderable: Any) -> None:
     """Print through rich; a long Grid is streamed as plain lines instead (see grid.py)."""
-    from . import grid
+    from . import grid, terminal
     from .render import make_console
 
     console = make_console()
-    if isinstance(renderable, grid.Grid) and len(renderable.rows) > grid.STREAM_ROWS:
-        renderable.stream(sys.stdout.write, console.width)
-        return
-    console.print(renderable, crop=False)  # a URL is printed whole, never cut at the width
+    with terminal.paged() as pager:
+        if pager is not None:  # the pager shows colour; the width is the terminal's
+            console = make_console(file=pager, force_terminal=True, width=console.width)
+        if isinstance(renderable, grid.Grid) and len(renderable.rows) > grid.STREAM_ROWS:
+            renderable.stream((pager or sys.stdout).write, console.width)
+            return
+        console.print(renderable, crop=False)  # a URL is printed whole, never cut at the width
 
 
 def _print_json_array(items: Iterable[Any]) -> None:
@@ -1242,7 +1252,7 @@ def schema() -> None:
 
 
 _VALUE_OPTIONS = {"--data", "-d", "--lang"}
-_GLOBAL_FLAGS = {"--no-cache", "--debug"}
+_GLOBAL_FLAGS = {"--no-cache", "--debug", "--no-pager"}
 
 
 def _invoked_command(argv: list[str]) -> str | None:

@@ -443,9 +443,11 @@ def countries_table(lang: str = "en") -> Table:
     return table
 
 
-def make_console(stderr: bool = False, record: bool = False) -> Console:
+def make_console(stderr: bool = False, record: bool = False, **options: Any) -> Console:
     """Data is printed as given: no markup or emoji parsing of titles and summaries."""
-    return Console(stderr=stderr, highlight=False, soft_wrap=False, record=record, markup=False, emoji=False)
+    return Console(
+        stderr=stderr, highlight=False, soft_wrap=False, record=record, markup=False, emoji=False, **options
+    )
 
 
 def diff_table(result) -> Table:
