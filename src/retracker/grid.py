@@ -354,7 +354,7 @@ def _break(para: str, start: int, cut: int, hyphens: bool = True) -> int:
     space = para.rfind(" ", start + 1, cut)
     if space > start:
         return space
-    for h in range(cut - 1, start, -1):
-        if para[h - 1] in BREAK_AFTER and para[h].isalpha():
+    for h in range(cut - 1, start + 1, -1):  # a hyphen that opens a word ("-aaa") is not a break
+        if para[h - 1] in BREAK_AFTER and para[h].isalpha() and para[h - 2] != " ":
             return h
     return cut
