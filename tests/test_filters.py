@@ -291,3 +291,21 @@ def test_listings_show_how_a_row_matched(wide_log: Path) -> None:
     assert "via EU" in status and "via ALL" in status
     shown = run(wide_log, "show", "-e", "Dy", "--on", "2025-12-01").stdout
     assert "via rare-earths" in shown
+
+
+def test_upcoming_window_by_since_and_until() -> None:
+    from typer.testing import CliRunner
+
+    from retracker.cli import app
+
+    runner = CliRunner()
+    by_days = runner.invoke(app, ["upcoming", "--from", "2025-01-01", "--days", "364", "--json"])
+    by_until = runner.invoke(app, ["upcoming", "--since", "2025-01", "--until", "2025", "--json"])
+    assert by_days.exit_code == by_until.exit_code == 0, by_until.output
+    assert json.loads(by_until.stdout) == json.loads(by_days.stdout)
+    dates = [c["date"] for c in json.loads(by_until.stdout)]
+    assert dates and min(dates) >= "2025-01-01" and max(dates) <= "2025-12-31"
+    swapped = runner.invoke(app, ["upcoming", "--since", "2026", "--until", "2025"])
+    assert swapped.exit_code == 2 and "is after --until" in swapped.output
+    both = runner.invoke(app, ["upcoming", "--from", "2025-01-01", "--since", "2025"])
+    assert both.exit_code == 2 and "not both" in both.output

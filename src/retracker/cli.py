@@ -747,6 +747,25 @@ def _write_status_rows(found, fmt: str, output: str | None, excel: bool, f) -> N
         typer.echo(f"wrote {len(found)} status row(s) to {output}", err=True)
 
 
+def _window(start: str | None, since: str | None, until: str | None, days: int):
+    """``upcoming``'s window: from --from/--since (default today) to --until, else --days on."""
+    import datetime as dt
+
+    from .diagnostics import RetrackerError
+    from .query import parse_when
+
+    if start is not None and since is not None:
+        raise RetrackerError("give --from or --since, not both", hint="they mean the same")
+    first = _today(start if start is not None else since)
+    if until is None:
+        span = min(days, (dt.date.max - first).days)  # never past 9999-12-31
+        return first, first + dt.timedelta(days=span)
+    last = parse_when(until, end=True)
+    if last < first:
+        raise RetrackerError(f"--since {first} is after --until {last}", hint="nothing can match; swap them?")
+    return first, last
+
+
 @app.command()
 def upcoming(
     ctx: typer.Context,
@@ -760,23 +779,25 @@ def upcoming(
     target: Target = None,
     kind: Kind = None,
     exact: Exact = False,
+    since: Since = None,
+    until: Until = None,
     as_json: AsJson = False,
 ) -> None:
     """Dates in the window when something changes: parts taking effect, suspensions ending.
+
+    The window runs from --from (or --since; default today) for --days days, or to --until.
 
     Examples:
 
     \b
       retracker upcoming --days 90
       retracker upcoming --from 2026-10-01 --days 60 --json
+      retracker upcoming --since 2025-01 --until 2025
     """
-    import datetime as dt
-
+    f = _filters(element, country, issuer, kind, target=target, exact=exact)
+    first, last = _window(start, since, until, days)
     from . import cache, query
 
-    f = _filters(element, country, issuer, kind, target=target, exact=exact)
-    first = _today(start)
-    last = first + dt.timedelta(days=min(days, (dt.date.max - first).days))  # never past 9999-12-31
     pairs, coverage = _answer(
         ctx,
         lambda root: cache.upcoming(root, f, first, last),
