@@ -16,11 +16,14 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import metafile, model
 from .dataset import Dataset, find_root, iter_event_files, load_files, load_meta, resolve_data_dir
 from .diagnostics import Diagnostic, RetrackerError, Severity
+
+if TYPE_CHECKING:
+    from .status import StatusEngine
 
 CheckFn = Callable[[Dataset], Iterator[Diagnostic]]
 
@@ -441,6 +444,17 @@ def _end_day(ds: Dataset) -> Iterator[Diagnostic]:
                 break
 
 
+def _status_engine(ds: Dataset) -> StatusEngine:
+    """One status engine per linted dataset, shared by the checks that read statuses (its
+    spans are memoised, so each measure's history is computed once per lint run)."""
+    engine = ds.__dict__.get("_status_engine")
+    if engine is None:
+        from .status import StatusEngine
+
+        engine = ds.__dict__["_status_engine"] = StatusEngine(ds)
+    return engine
+
+
 @check(
     "RT222",
     "extends-part",
@@ -448,14 +462,11 @@ def _end_day(ds: Dataset) -> Iterator[Diagnostic]:
     "warning",
 )
 def _extends_part(ds: Dataset) -> Iterator[Diagnostic]:
-    from .status import StatusEngine
-
-    engine: StatusEngine | None = None
     for event, i, rel in _relations(ds):
         target = ds.by_id.get(rel.target_id)
         if rel.type != "extends" or not rel.target_part or target is None or not target.is_measure:
             continue
-        engine = engine or StatusEngine(ds)
+        engine = _status_engine(ds)
         suspended = [
             w for w in engine.windows(target) if w.part in (None, rel.target_part) and w.start <= event.starts
         ]
@@ -532,14 +543,11 @@ def _summary_end(ds: Dataset) -> Iterator[Diagnostic]:
     "warning",
 )
 def _extension_lapse(ds: Dataset) -> Iterator[Diagnostic]:
-    from .status import StatusEngine
-
-    engine: StatusEngine | None = None
     for event, i, rel in _relations(ds):
         target = ds.by_id.get(rel.target_id)
         if rel.type != "extends" or target is None or event.withdrawn or target.id == event.id:
             continue
-        engine = engine or StatusEngine(ds)
+        engine = _status_engine(ds)
         if rel.target_part:
             gaps = [w.start for w in engine.windows(target) if w.renewed and w.via == event.id]
             ended = None
