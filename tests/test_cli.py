@@ -175,7 +175,8 @@ def test_show_element_with_status(data: Path) -> None:
     result = run(data, "show", "--element", "antimony", "--on", "2025-12-01")
     assert result.exit_code == 0
     assert "suspended" in result.stdout
-    assert f"suspended by {SUS} until 2026-11-27" in result.stdout
+    # the reason names the suspension by its handle (the JSON's because keeps the id)
+    assert "suspended by 2025-11-09-cn until 2026-11-27" in result.stdout
     as_json = json.loads(run(data, "show", "-e", "Sb", "--on", "2025-01-01", "--json").stdout)
     assert as_json[0]["status"]["status"] == "in-force"
 

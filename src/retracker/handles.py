@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -227,3 +227,15 @@ def _vocabulary_pointer(what: str) -> RetrackerError | None:
 
 def _quoted(text: str) -> str:
     return text if re.fullmatch(r"[\w.-]+", text) else f"'{text}'"
+
+
+_ID_IN_TEXT = re.compile(r"(?<![\w-])\d{4}-\d{2}-\d{2}-[a-z0-9]+(?:-[a-z0-9]+)+(?![\w-])")
+
+
+def by_handle(text: str, handles: Mapping[str, str] | None) -> str:
+    """``text`` (a status reason, a change) with every event id it names replaced by that
+    event's handle: ``suspended by CN-MOFCOM-GACC-2025-70 until 2026-11-10``. An id that has
+    no handle (not in ``handles``) stays as it is."""
+    if not handles or "-" not in text:
+        return text
+    return _ID_IN_TEXT.sub(lambda m: handles.get(m.group(), m.group()), text)

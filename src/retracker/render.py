@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Union
 
 from rich import box
 from rich.cells import cell_len
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
-from rich.tree import Tree
 
 from . import model, vocab
 from .dataset import Dataset
 from .grid import Column, Grid, Styled
+from .handles import by_handle
 from .jsonout import array_chunks, dump_json
 from .status import Change, Status, StatusEngine
 from .terminal import clean
@@ -221,7 +222,7 @@ def element_view(
             e.kind,
             status_cell(st),
             title_of(e, lang),
-            Styled(st.reason, "dim") if st else "",
+            Styled(by_handle(st.reason, handles), "dim") if st else "",
         )
     return table
 
@@ -233,13 +234,15 @@ def event_view(
     on: dt.date,
     lang: str = "en",
     part: str | None = None,
+    handles: Mapping[str, str] | None = None,
 ) -> Group:
     """`show ID`: every field, sources as links, relations both ways, the relation tree.
 
-    ``part`` (from ``show ID#part``) is marked with an arrow and bold."""
+    ``part`` (from ``show ID#part``) is marked with an arrow and bold. ``handles`` name the
+    other events (in the status reason and the tree) by their handles."""
     fields = Grid([Column("", no_wrap=True), Column("", ratio=1)], show_header=False)
     st = engine.status(event.id, on)
-    for label, value in _event_rows(event, st, lang):
+    for label, value in _event_rows(event, st, lang, handles):
         if part is not None and label == f"part {part}":
             label, value = f"▶ {label}", Text(value.plain, style="bold")
         fields.add_row(Styled(label, "bold"), value)
@@ -249,16 +252,19 @@ def event_view(
         fields,
         *_sources(event),
     ]
-    tree = relation_tree(ds, event)
+    tree = relation_tree(ds, event, handles=handles)
     if tree is not None:
         parts.append(tree)
     return Group(*parts)
 
 
-def _event_rows(event: model.Event, st: Status | None, lang: str) -> list[tuple[str, RenderableType]]:
+def _event_rows(
+    event: model.Event, st: Status | None, lang: str, handles: Mapping[str, str] | None = None
+) -> list[tuple[str, RenderableType]]:
     rows: list[tuple[str, RenderableType]] = []
     if st is not None:
-        line = Text.assemble((st.status, STATUS_STYLE.get(st.status, "")), f" on {st.on}: {st.reason}")
+        reason = by_handle(st.reason, handles)
+        line = Text.assemble((st.status, STATUS_STYLE.get(st.status, "")), f" on {st.on}: {reason}")
         rows.append(("status", line))
     plain = {
         "title_zh": event.title_zh,
@@ -315,28 +321,32 @@ TREE_DEPTH = 4
 """How many relation steps the tree of `show ID` follows, out and in."""
 
 
-def relation_tree(ds: Dataset, event: model.Event, depth: int = TREE_DEPTH) -> Tree | None:
-    """What the event acts on, and what acts on it, transitively (each event expanded once)."""
+def relation_tree(
+    ds: Dataset, event: model.Event, depth: int = TREE_DEPTH, handles: Mapping[str, str] | None = None
+) -> RelationTree | None:
+    """What the event acts on, and what acts on it, transitively (each event expanded once).
+
+    Each node names an event by its handle (``handles``: see retracker.handles; the full id
+    when it has none), which is never broken across lines."""
     out_links = [(r.type, r.target, ds.by_id.get(r.target_id)) for r in event.relations]
     in_links = [(r, e) for r, e in ds.acted_on_by(event.id)]
     if not out_links and not in_links:
         return None
-    tree = Tree(Text("Relations", style="bold"))
+    tree = RelationTree(Node("", "Relations"), handles or {})
     seen = {event.id}
     for kind, target, other in out_links:
-        label = _node_label(f"{kind} →", target, other)
-        branch = tree.add(label)
+        branch = tree.root.add(Node(f"{kind} →", target, other))
         if other is not None and kind in FOLLOWED:
             _grow(ds, branch, other, depth - 1, seen, outward=True)
     for rel, actor in in_links:
         part = f" (part {rel.target_part})" if rel.target_part else ""
-        branch = tree.add(_node_label(f"{_inverse(rel.type)}{part} ←", actor.id, actor))
+        branch = tree.root.add(Node(f"{_inverse(rel.type)}{part} ←", actor.id, actor))
         if rel.type in FOLLOWED:
             _grow(ds, branch, actor, depth - 1, seen, outward=False)
     return tree
 
 
-def _grow(ds: Dataset, node: Tree, event: model.Event, depth: int, seen: set[str], outward: bool) -> None:
+def _grow(ds: Dataset, node: Node, event: model.Event, depth: int, seen: set[str], outward: bool) -> None:
     if depth <= 0 or event.id in seen:
         return
     seen.add(event.id)
@@ -344,13 +354,13 @@ def _grow(ds: Dataset, node: Tree, event: model.Event, depth: int, seen: set[str
         for r in event.relations:
             if r.type in FOLLOWED:
                 other = ds.by_id.get(r.target_id)
-                child = node.add(_node_label(f"{r.type} →", r.target, other))
+                child = node.add(Node(f"{r.type} →", r.target, other))
                 if other is not None:
                     _grow(ds, child, other, depth - 1, seen, outward)
     else:
         for rel, actor in ds.acted_on_by(event.id):
             if rel.type in FOLLOWED:
-                child = node.add(_node_label(f"{_inverse(rel.type)} ←", actor.id, actor))
+                child = node.add(Node(f"{_inverse(rel.type)} ←", actor.id, actor))
                 _grow(ds, child, actor, depth - 1, seen, outward)
 
 
@@ -369,12 +379,85 @@ def _inverse(kind: str) -> str:
     return _INVERSE.get(kind, kind)
 
 
-def _node_label(prefix: str, target: str, event: model.Event | None) -> Text:
-    text = Text(f"{prefix} ", style="dim")
-    text.append(target, style="bold" if event else "red")
-    if event is not None:
-        text.append(f"  {clean(event.title, newlines=False)}")
-    return text
+@dataclass
+class Node:
+    """One line of the relation tree: how it relates (``suspended by ←``), the event it
+    names (a relation's target: an id, maybe ``ID#part``), the event when the log has it."""
+
+    how: str
+    target: str
+    event: model.Event | None = None
+    children: list[Node] = field(default_factory=list)
+
+    def add(self, child: Node) -> Node:
+        self.children.append(child)
+        return child
+
+
+GUIDES = ("├── ", "└── ", "│   ", "    ")
+"""A child's first line (not last, last), then its further lines (not last, last)."""
+
+
+@dataclass
+class RelationTree:
+    """The relation tree of ``show ID``, laid out here: each node is ``how HANDLE  title``,
+    wrapped at spaces under its guide; a handle is never broken (a handle too wide for the
+    line after ``how`` starts a line of its own, and one wider than that is printed whole)."""
+
+    root: Node
+    handles: Mapping[str, str]
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Text]:
+        yield Text(self.root.target, style="bold")
+        yield from self._children(self.root, "", options.max_width)
+
+    def _children(self, node: Node, indent: str, width: int) -> Iterator[Text]:
+        for i, child in enumerate(node.children):
+            last = i == len(node.children) - 1
+            first, more = (GUIDES[1], GUIDES[3]) if last else (GUIDES[0], GUIDES[2])
+            for n, line in enumerate(self._label(child, width - cell_len(indent + first))):
+                yield _unwrapped(Text(indent + (more if n else first)) + line)
+            yield from self._children(child, indent + more, width)
+
+    def name(self, node: Node) -> str:
+        event_id, hash_, part = node.target.partition("#")
+        return clean(self.handles.get(event_id, event_id) + hash_ + part, newlines=False)
+
+    def _label(self, node: Node, width: int) -> list[Text]:
+        words: list[tuple[str, str, bool]] = [(w, "dim", False) for w in node.how.split()]
+        words.append((self.name(node), "bold" if node.event else "red", True))
+        if node.event is not None:
+            title = clean(node.event.title, newlines=False).split()
+            words += [(w, "", False) for w in title]
+        return _fill(words, max(width, 1), gap_after=len(node.how.split()))
+
+
+def _fill(words: Sequence[tuple[str, str, bool]], width: int, gap_after: int) -> list[Text]:
+    """Greedy word wrap of ``(word, style, whole)``: a ``whole`` word (a handle) is never
+    broken; a longer plain word is cut as the tables cut it. Two spaces follow word
+    ``gap_after`` (between the handle and the title)."""
+    from .grid import _wrap
+
+    lines: list[Text] = [Text()]
+    for i, (word, style, whole) in enumerate(words):
+        sep = "  " if i == gap_after + 1 else " "
+        line = lines[-1]
+        if line.cell_len and line.cell_len + len(sep) + cell_len(word) <= width:
+            line.append(sep)
+            line.append(word, style=style)
+            continue
+        pieces = [word] if whole or cell_len(word) <= width else _wrap(word, width)
+        for piece in pieces:
+            if lines[-1].cell_len:
+                lines.append(Text())
+            lines[-1].append(piece, style=style)
+    return lines
+
+
+def _unwrapped(line: Text) -> Text:
+    line.no_wrap = True
+    line.overflow = "ignore"
+    return line
 
 
 def status_table(
@@ -395,7 +478,7 @@ def status_table(
             s.since.isoformat(),
             s.until.isoformat() if s.until else "",
             title_of(event, lang),
-            Styled(s.reason, "dim"),
+            Styled(by_handle(s.reason, handles), "dim"),
         )
     return table
 
@@ -414,7 +497,7 @@ def upcoming_table(
         table.add_row(
             c.date.isoformat(),
             Styled(handle_of(event, handles), "cyan"),
-            c.change,
+            by_handle(c.change, handles),
             f"{c.before or '—'} → {c.after}" + (" *" if c.projected else ""),
             title_of(event, lang),
         )
