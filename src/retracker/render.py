@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -94,8 +95,8 @@ def _period(since: dt.date | None, until: dt.date | None) -> str:
     if since and until:
         if (since.month, since.day, until.month, until.day) == (1, 1, 12, 31) and since.year == until.year:
             return str(since.year)
-        end = until + dt.timedelta(days=1)
-        if since.day == 1 and end.day == 1 and (since.year, since.month) == (until.year, until.month):
+        month_end = until.day == calendar.monthrange(until.year, until.month)[1]
+        if since.day == 1 and month_end and (since.year, since.month) == (until.year, until.month):
             return f"{since:%Y-%m}"
         return f"{since} to {until}"
     return f"since {since}" if since else f"until {until}"
