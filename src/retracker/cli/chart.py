@@ -1,0 +1,89 @@
+"""`retracker chart`: each measure's status over time, in the terminal, as SVG or HTML."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from .app import app
+from .common import _coverage_warning, _dataset, _filters, _lang, _nothing
+from .options import Country, Element, Exact, Issuer, Kind, Since, Target, Until
+
+
+@app.command()
+def chart(
+    ctx: typer.Context,
+    element: Element = None,
+    country: Country = None,
+    issuer: Issuer = None,
+    kind: Kind = None,
+    since: Since = None,
+    until: Until = None,
+    target: Target = None,
+    exact: Exact = False,
+    svg: Annotated[
+        str | None, typer.Option("--svg", metavar="FILE", help="Also save the chart as SVG.")
+    ] = None,
+    html: Annotated[
+        str | None, typer.Option("--html", metavar="FILE", help="Also save the chart as HTML.")
+    ] = None,
+) -> None:
+    """A terminal Gantt view: one row per measure, its status over time.
+
+    Examples:
+
+    \b
+      retracker chart --element rare-earths --since 2025
+      retracker chart --country US --svg measures.svg
+    """
+    import datetime as dt
+
+    from .. import chart as charts
+    from ..query import filter_events
+    from ..render import describe, make_console
+    from ..status import StatusEngine
+
+    f = _filters(element, country, issuer, kind, None, None, target, exact)  # dates: the window
+    window = _filters(None, None, None, None, since, until)
+    ds = _dataset(ctx, f)
+    measures = [e for e in filter_events(ds.events, f) if e.is_measure]
+    today = dt.date.today()
+    coverage = ds.coverage
+    first = window.since or min((e.date for e in measures), default=today)
+    last = window.until or max(today, coverage or today, *(e.date for e in measures))
+    scope = describe(f)
+    caption = f"retracker chart: {scope}; {first} to {last}; log reviewed up to {coverage}; drawn {today}"
+    picture = charts.build(
+        StatusEngine(ds),
+        measures,
+        first,
+        last,
+        today=today,
+        coverage=coverage,
+        caption=caption,
+        lang=_lang(ctx),
+    )
+    if not picture.rows and _nothing(f, "measures", f"{first} to {last}"):
+        return
+    console = make_console()
+    console.print(charts.terminal(picture, console.width))
+    _coverage_warning(coverage, last)
+    _save_chart(picture, svg, html)
+
+
+def _save_chart(picture, svg: str | None, html: str | None) -> None:
+    """The chart laid out for a page: full labels, a caption, nothing from the network."""
+    from .. import chart as charts
+    from ..atomic import atomic_write
+    from ..diagnostics import os_problem
+
+    for target, render in ((svg, lambda: charts.svg(picture)), (html, lambda: charts.html_page(picture))):
+        if not target:
+            continue
+        try:
+            atomic_write(target, render())
+        except OSError as exc:
+            exc.filename = target  # name the file asked for, not the temporary one beside it
+            raise os_problem(exc, "cannot write") from None
+        typer.echo(f"wrote {target}", err=True)

@@ -1,0 +1,189 @@
+"""What the commands share: reading the log (from the index when it can answer, else the
+YAML), the filters, and printing tables, JSON and one-sentence empty answers."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from typing import Any
+
+import typer
+
+from .app import _state
+
+
+def _dataset(ctx: typer.Context, f):
+    """The events matching ``f`` and those acting on them: from the index, else the YAML."""
+    from .. import cache
+
+    return _answer(ctx, lambda root: _with_meta(cache.query_dataset(root, f)), lambda ds: ds)[0]
+
+
+def _with_meta(ds):
+    """A Dataset from the index in the shape _answer takes, or None."""
+    return (ds, ds.meta) if ds is not None else None
+
+
+def _listing(ctx: typer.Context, f, day=None, *, with_json: bool = False, **options):
+    """``(events or index rows with their status on day, coverage date)`` for a listing."""
+    from .. import cache, query
+    from ..status import project_pairs
+
+    pairs, coverage = _answer(
+        ctx,
+        lambda root: cache.listing(root, f, day, with_json=with_json, **options),
+        lambda ds: query.listing(ds, f, day, **options),
+    )
+    return project_pairs(pairs, coverage), coverage
+
+
+def _answer(ctx: typer.Context, from_index, from_yaml):
+    """``(answer, coverage date)``: from the index when it can answer (no event is rebuilt),
+    else from the YAML."""
+    from ..dataset import resolve_data_dir
+
+    root = resolve_data_dir(_state(ctx).get("data"))
+    if not _state(ctx).get("no_cache"):
+        found = from_index(root)
+        if found is not None:
+            answer, meta = found
+            return answer, meta.get("coverage")
+    from ..dataset import load_dataset
+
+    ds = load_dataset(root)
+    _read_warning(ds)
+    return from_yaml(ds), ds.coverage
+
+
+def _handles(ctx: typer.Context) -> dict[str, str]:
+    """Every event's handle (see retracker.handles), from the index or the YAML."""
+    from .. import cache
+    from ..handles import entries_of, handles
+
+    entries, _ = _answer(ctx, cache.entries, lambda ds: entries_of(ds.events))
+    return handles(entries)
+
+
+def _nothing(f, what: str = "events", *more: str) -> bool:
+    """Say so, in one sentence on stderr, when a query matched nothing (True then):
+    ``no events match: material Sb, 2010``."""
+    from ..render import describe
+
+    typer.echo(f"no {what} match: {describe(f, *more)}", err=True)
+    return True
+
+
+def _read_warning(ds) -> None:
+    if ds.diagnostics:
+        typer.echo(
+            f"retracker: warning: {len(ds.diagnostics)} event file(s) could not be read; "
+            "run `retracker lint` to see why",
+            err=True,
+        )
+
+
+def _print(renderable: Any) -> None:
+    """Print through rich; a long Grid is streamed as plain lines instead (see grid.py)."""
+    from .. import grid, terminal
+    from ..render import make_console
+
+    console = make_console()
+    with terminal.paged() as pager:
+        if pager is not None:  # the pager shows colour; the width is the terminal's
+            console = make_console(file=pager, force_terminal=True, width=console.width)
+        if isinstance(renderable, grid.Grid) and len(renderable.rows) > grid.STREAM_ROWS:
+            renderable.stream((pager or sys.stdout).write, console.width)
+            return
+        console.print(renderable, crop=False)  # a URL is printed whole, never cut at the width
+
+
+def _print_json_array(items: Iterable[Any]) -> None:
+    """A JSON array, written as it is produced (the same text as _print_json of a list)."""
+    from ..render import json_array_chunks
+
+    for chunk in json_array_chunks(items):
+        typer.echo(chunk, nl=False)
+
+
+def _print_json(payload: Any) -> None:
+    from ..render import dump_json
+
+    typer.echo(dump_json(payload))
+
+
+def _filters(element, country, issuer, kind, since=None, until=None, target=None, exact=False):
+    from ..query import Filters
+
+    return Filters.build(
+        material=element or [],
+        country=country or [],
+        issuer=issuer or [],
+        kind=kind or [],
+        since=since,
+        until=until,
+        target=target or [],
+        exact=exact,
+    )
+
+
+def _lang(ctx: typer.Context) -> str:
+    return _state(ctx).get("lang", "en")
+
+
+def _today(on: str | None):
+    import datetime as dt
+
+    from ..query import parse_when
+
+    return dt.date.today() if on is None else parse_when(on)
+
+
+def _projected_note(answers, coverage) -> None:
+    """The one-line footnote under a table whose rows carry the projected mark."""
+    if any(a.projected for a in answers):
+        from ..status import PROJECTED_NOTE
+
+        typer.echo(PROJECTED_NOTE.format(coverage=coverage))
+
+
+def _coverage_warning(coverage, day) -> None:
+    if coverage and day > coverage:
+        typer.echo(
+            f"retracker: warning: {day} is after the log's coverage date {coverage}; "
+            "the log cannot know what it has not recorded",
+            err=True,
+        )
+
+
+def _with_status(event, status, f=None) -> dict[str, Any]:
+    """The event's JSON with its ``status`` (and, for a listing, how it ``matched``)."""
+    from ..query import matched_json
+
+    payload = matched_json(event, f) if f is not None else event.to_json()
+    payload["status"] = status.to_json() if status else None
+    return payload
+
+
+def _matched(payload: dict[str, Any], event, f) -> dict[str, Any]:
+    """``payload`` with ``matched``: how ``event`` matched the filters (see query.how_matched)."""
+    from ..query import DIRECT, how_matched
+
+    payload["matched"] = (how_matched(event, f) or DIRECT) if f.widening else DIRECT
+    return payload
+
+
+def _via_column(table, events, f):
+    """A "Matched" column saying "via rare-earths" (or "via EU" ...) on the rows that matched
+    through widening; none when every row matched directly."""
+    from ..query import DIRECT, how_matched
+    from ..render import add_column
+
+    if not f.widening:
+        return table
+    labels = [how_matched(e, f) or DIRECT for e in events]
+    return add_column(table, "Matched", ["" if m == DIRECT else m for m in labels], spill=2)
+
+
+def _capped(shown: int, total: int) -> None:
+    if total > shown:
+        typer.echo(f"{shown} of {total} shown; --limit N shows more", err=True)

@@ -1,0 +1,102 @@
+"""`retracker export`: the log as JSON, CSV, SQLite, iCalendar or status rows."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from .app import app
+from .common import _coverage_warning, _dataset, _filters, _listing, _today
+from .options import Country, Element, Exact, Excel, Issuer, Kind, Since, Target, Until
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    output_format: Annotated[
+        str | None, typer.Option("--format", "-f", metavar="FORMAT", help="csv, json, jsonl, ics or sqlite.")
+    ] = None,
+    output: Annotated[
+        str | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write here (atomically), not stdout."),
+    ] = None,
+    element: Element = None,
+    country: Country = None,
+    issuer: Issuer = None,
+    kind: Kind = None,
+    since: Since = None,
+    until: Until = None,
+    on: Annotated[
+        str | None,
+        typer.Option(
+            "--on", metavar="DATE", help="Add each measure's status on this date (csv, json, jsonl)."
+        ),
+    ] = None,
+    excel: Excel = False,
+    target: Target = None,
+    exact: Exact = False,
+) -> None:
+    """Export events (the timeline filters apply) as CSV, JSON, JSON Lines, iCalendar or SQLite.
+
+    The format defaults to the output file's extension (.csv, .json, .jsonl, .ics,
+    .sqlite/.db). SQLite needs --output.
+
+    Examples:
+
+    \b
+      retracker export --format csv --element Sb > antimony.csv
+      retracker export -o events.sqlite && datasette events.sqlite
+      retracker export --country US -o measures.ics
+      retracker export -f csv --on 2025-11-20 --excel -o status.csv
+    """
+    import sys
+    from pathlib import Path
+
+    from ..diagnostics import RetrackerError
+    from ..export import FORMATS, STREAMED
+    from ..export import export as run_export
+    from ..query import filter_events
+
+    fmt = (output_format or _format_from_suffix(output)).lower()
+    if fmt not in FORMATS:
+        raise RetrackerError(f"unknown export format '{fmt}'", hint="use " + ", ".join(FORMATS))
+    if excel and fmt != "csv":
+        raise RetrackerError("--excel is for CSV", hint="add --format csv")
+    if on is not None and fmt not in STREAMED:
+        raise RetrackerError(
+            f"--on does not apply to {fmt}",
+            hint="csv, json and jsonl carry a status; the sqlite export has every date (status_spans)",
+        )
+    f = _filters(element, country, issuer, kind, since, until, target, exact)
+    if fmt in STREAMED:  # CSV, JSON and JSON Lines: the index's rows, written as they are produced
+        from ..export import stream, stream_with_status
+
+        day = _today(on) if on is not None else None
+        pairs, coverage = _listing(ctx, f, day, with_json=True)
+        dest = Path(output) if output else None
+        if day is None:
+            stream([e for e, _ in pairs], fmt, dest, sys.stdout.write, bom=excel)
+        else:
+            _coverage_warning(coverage, day)
+            stream_with_status(pairs, fmt, dest, sys.stdout.write, bom=excel)
+        if output:
+            typer.echo(f"wrote {len(pairs)} event(s) to {output}", err=True)
+        return
+    ds = _dataset(ctx, f)
+    events = filter_events(ds.events, f)
+    text = run_export(events, fmt, Path(output) if output else None, ds=ds)
+    if text is not None:
+        sys.stdout.write(text)
+    else:
+        typer.echo(f"wrote {len(events)} event(s) to {output}", err=True)
+
+
+def _format_from_suffix(output: str | None) -> str:
+    suffixes = {".csv": "csv", ".json": "json", ".jsonl": "jsonl", ".ics": "ics"}
+    suffixes |= {".sqlite": "sqlite", ".db": "sqlite"}
+    if output is None:
+        return "json"
+    from pathlib import Path
+
+    return suffixes.get(Path(output).suffix.lower(), Path(output).suffix.lstrip(".") or "json")
