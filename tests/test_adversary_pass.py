@@ -48,3 +48,28 @@ def test_the_first_and_last_days_of_the_calendar_are_dates_like_any_other(comman
             until,
             result.output,
         )
+
+
+# ===================================================== odd environments: the terminal's width
+
+LISTINGS = [
+    ["timeline"],
+    ["status", "--on", "2025-11-20"],
+    ["show", "-e", "Sb"],
+    ["show", "CN-MOFCOM-2025-61"],
+    ["upcoming", "--from", "2025-01-01"],
+    ["search", "rare"],
+    ["materials"],
+    ["chart"],
+]
+
+
+@pytest.mark.parametrize("columns", ["0", "-3", "x", "1"])
+def test_no_usable_width_never_means_no_output(monkeypatch: pytest.MonkeyPatch, columns: str) -> None:
+    """COLUMNS=0 printed nothing at all (exit 0) from every listing: rich took the width at
+    its word. A width of nothing reads as the default; a tiny one still shows every row."""
+    monkeypatch.setenv("COLUMNS", columns)
+    for command in LISTINGS:
+        result = runner.invoke(app, ["--data", str(REPO / "data"), *command])
+        assert result.exit_code == 0, (command, result.output)
+        assert len(result.stdout.strip()) > 100, (command, columns, result.stdout)

@@ -528,10 +528,20 @@ def countries_table(lang: str = "en") -> Table:
 
 
 def make_console(stderr: bool = False, record: bool = False, **options: Any) -> Console:
-    """Data is printed as given: no markup or emoji parsing of titles and summaries."""
-    return Console(
+    """Data is printed as given: no markup or emoji parsing of titles and summaries.
+
+    A width of nothing (``COLUMNS=0``, which rich takes at its word and then prints no line
+    at all) reads as the default width."""
+    console = Console(
         stderr=stderr, highlight=False, soft_wrap=False, record=record, markup=False, emoji=False, **options
     )
+    if console.width < 1:
+        console.width = DEFAULT_WIDTH
+    return console
+
+
+DEFAULT_WIDTH = 80
+"""The width of output when the terminal's (or ``COLUMNS``) says nothing usable."""
 
 
 def diff_table(result) -> Table:
