@@ -207,7 +207,7 @@ def test_new_when_the_disk_refuses(log: LogBuilder, monkeypatch: pytest.MonkeyPa
 
     monkeypatch.setattr(os, "write", refuse)
     result = run(*NEW, "--date", "2025-11-10", data=log.root)
-    assert result.exit_code == 2, result.output
+    assert result.exit_code == 4, result.output  # the system refused a write (README, exit codes)
     assert "cannot write" in result.output and os.strerror(code) in result.output
     assert_one_line_error(result.output)
     assert list((log.root / "events").rglob("*")) == [log.root / "events" / "2025"]  # no temp file left

@@ -7,6 +7,8 @@ does (argv bytes, closed pipes, locale).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from typer.testing import CliRunner
 
@@ -73,3 +75,35 @@ def test_no_usable_width_never_means_no_output(monkeypatch: pytest.MonkeyPatch, 
         result = runner.invoke(app, ["--data", str(REPO / "data"), *command])
         assert result.exit_code == 0, (command, result.output)
         assert len(result.stdout.strip()) > 100, (command, columns, result.stdout)
+
+
+# ===================================================== writes the system refuses: one exit code
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["export", "-f", "csv", "-o"],
+        ["export", "-f", "json", "-o"],
+        ["export", "-f", "ics", "-o"],
+        ["export", "-f", "sqlite", "-o"],
+        ["status", "--on", "2025-11-20", "-f", "csv", "-o"],
+        ["chart", "--svg"],
+        ["chart", "--html"],
+    ],
+    ids=lambda c: "-".join(c[:3]),
+)
+@pytest.mark.parametrize("where", ["/dev/full", "missing/x"])
+def test_every_writer_reports_a_refused_write_alike(command: list[str], where: str, tmp_path: Path) -> None:
+    """export said exit 2 for a full disk where chart said 4: every command that writes a
+    file reports the system's refusal as README's exit 4, in one line naming the file."""
+    if where == "/dev/full" and not Path("/dev/full").exists():
+        where = str(tmp_path / "missing" / "x")
+    target = where if where.startswith("/") else str(tmp_path / where)
+    result = runner.invoke(app, ["--data", str(REPO / "data"), *command, target])
+    if "sqlite" in command and target == "/dev/full":  # a database needs a file: a usage error
+        assert result.exit_code == 2 and "not a regular file" in result.output, result.output
+        return
+    assert result.exit_code == 4, result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("retracker: error:")]
+    assert len(errors) == 1 and f"cannot write {target}" in errors[0], result.output

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import model, vocab
-from .diagnostics import RetrackerError
+from .diagnostics import IOProblem, RetrackerError
 
 PLACEHOLDER = "TODO"
 MODELINE = "# yaml-language-server: $schema=../../../schema/event.schema.json"
@@ -139,7 +139,7 @@ def create(root: Path, draft: Draft) -> Path:
         raise RetrackerError(f"{path} already exists", hint="edit it, or choose another title") from None
     except OSError as exc:
         where = exc.filename or path
-        raise RetrackerError(f"cannot write {where}: {exc.strerror or exc}") from None
+        raise IOProblem(f"cannot write {where}: {exc.strerror or exc}") from None
     return path
 
 

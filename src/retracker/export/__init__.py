@@ -35,8 +35,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..atomic import atomic_write, atomic_writer
-from ..diagnostics import RetrackerError
+from ..atomic import NotRegularFile, atomic_write, atomic_writer
+from ..diagnostics import IOProblem, RetrackerError
 from ..model import Event
 from .common import json_dumps, sort_events
 from .csv_format import CSV_COLUMNS, LIST_SEP, csv_chunks, csv_row, csv_text, read_csv
@@ -131,16 +131,19 @@ def export(
 
 
 def _writing(output: Path, write: Callable[[], object]) -> None:
-    """Run ``write``; an OSError (no such folder, no permission) becomes a RetrackerError."""
+    """Run ``write``; an OSError (no such folder, no permission, disk full) becomes an
+    IOProblem (exit 4: the system refused the write), as for every command that writes."""
     if Path(output).is_dir():
         raise RetrackerError(f"cannot write {output}: it is a folder", hint="give a file name")
     try:
         write()
     except BrokenPipeError:
         raise  # the reader went away (`| head`): not an error of ours
+    except NotRegularFile as exc:  # a device for a format that needs a file: a usage error
+        raise RetrackerError(f"cannot write {output}: {exc.strerror}") from None
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        raise RetrackerError(f"cannot write {output}: {reason}") from None
+        raise IOProblem(f"cannot write {output}: {reason}") from None
 
 
 def stream(
