@@ -107,3 +107,35 @@ def test_every_writer_reports_a_refused_write_alike(command: list[str], where: s
     assert result.exit_code == 4, result.output
     errors = [line for line in result.output.splitlines() if line.startswith("retracker: error:")]
     assert len(errors) == 1 and f"cannot write {target}" in errors[0], result.output
+
+
+# ===================================================== slow: work that grows with the square
+
+
+def test_lint_over_many_logs_compares_paths_linearly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`lint /tmp` ran for minutes: every walked file was compared with every dataset.yaml
+    found (a list membership test), 42,720 files x 2,763 logs. Lint over a folder of many
+    logs costs a bounded number of path comparisons per file."""
+    import pathlib
+
+    from retracker.lint import lint_paths
+
+    for n in range(60):
+        log = tmp_path / f"log{n}"
+        (log / "events").mkdir(parents=True)
+        (log / "dataset.yaml").write_text("name: x\n")
+        for k in range(10):
+            (log / f"other{k}.yaml").write_text("a: 1\n")
+    compared = 0
+    original = pathlib.PurePath.__eq__
+
+    def counting(self, other):  # type: ignore[no-untyped-def]
+        nonlocal compared
+        compared += 1
+        return original(self, other)
+
+    monkeypatch.setattr(pathlib.PurePath, "__eq__", counting)
+    result = lint_paths([tmp_path])
+    files = 60 * 11
+    assert len(result.files) == files
+    assert compared < 5 * files, compared

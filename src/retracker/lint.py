@@ -711,7 +711,8 @@ def lint_paths(
     chosen = _expand(given, links, root) if given else context
     dataset_files = [p for p in chosen if metafile.is_dataset_file(p, root)]
     files = _unique([*context, *chosen]) if given else context
-    files = [p for p in files if p not in dataset_files]
+    meta_files = set(dataset_files)  # a set: a walk over many logs finds many dataset files
+    files = [p for p in files if p not in meta_files]
     report_on = {_key(p) for p in chosen} if given else None
     one_event = [c for c in REGISTRY.values() if c.code in PER_EVENT and c.run and c.code not in skip]
     early: list[Diagnostic] = []
