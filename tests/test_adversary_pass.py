@@ -139,3 +139,35 @@ def test_lint_over_many_logs_compares_paths_linearly(tmp_path: Path, monkeypatch
     files = 60 * 11
     assert len(result.files) == files
     assert compared < 5 * files, compared
+
+
+# ===================================================== empty and comma-only values
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["timeline", "-e", ","],
+        ["timeline", "-e", " , "],
+        ["status", "-c", ","],
+        ["show", "--issuer", ",,"],
+        ["timeline", "-k", ","],
+        ["upcoming", "--target", ","],
+    ],
+)
+def test_a_value_of_commas_alone_is_an_error_not_no_filter(args: list[str]) -> None:
+    """`-e ,` split into no values at all, so the filter vanished and every event matched."""
+    result = runner.invoke(app, ["--data", str(REPO / "data"), *args])
+    assert result.exit_code == 2, result.output
+    assert "unknown" in result.output and "retracker: error:" in result.output
+
+
+def test_lint_of_an_empty_path_is_an_error_not_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`lint ''` linted the current folder (Path('') is '.'), whatever it held."""
+    (tmp_path / "stray.yaml").write_text("a: 1\n")
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["lint", ""])
+    assert result.exit_code == 2, result.output
+    assert "a path to lint is empty" in result.output and "stray.yaml" not in result.output

@@ -702,6 +702,8 @@ def lint_paths(
     """
     skip = _ignorable(ignore) | opted_out(known_codes(enable))
     given = [Path(p) for p in paths or []]
+    if any(not os.fspath(p) for p in paths or []):  # Path("") is the current folder
+        raise RetrackerError("a path to lint is empty", hint="give a file or folder, or none for the log")
     for path in given:
         if not path.exists() and not path.is_symlink():
             raise RetrackerError(f"no such file or directory: {path}")

@@ -205,9 +205,10 @@ def _split(values: list[str], known: Any) -> list[str]:
     ("Korea, Republic of")."""
     out: list[str] = []
     for value in values:
-        if "," in value and not _is_known(value, known):
-            out += [v.strip() for v in value.split(",") if v.strip()]
-        else:
+        pieces = [v.strip() for v in value.split(",") if v.strip()]
+        if "," in value and pieces and not _is_known(value, known):
+            out += pieces
+        else:  # a value of commas alone (``-e ,``) names nothing: it is reported, not dropped
             out.append(value)
     return out
 
