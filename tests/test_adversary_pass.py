@@ -171,3 +171,45 @@ def test_lint_of_an_empty_path_is_an_error_not_the_current_folder(
     result = runner.invoke(app, ["lint", ""])
     assert result.exit_code == 2, result.output
     assert "a path to lint is empty" in result.output and "stray.yaml" not in result.output
+
+
+# ===================================================== new: what a draft may hold
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "says"),
+    [
+        ("--title", "", "--title is empty"),
+        ("--title", "   ", "--title is empty"),
+        ("--title", "a\nb: c", "line break"),
+        ("--title", "x\x1b[2Jy", "escape sequence"),
+        ("--title", "\u202eevil", "control character"),
+        ("--title", "tab\there", "control character"),
+        ("--authority", "MOF\x07COM", "control character"),
+    ],
+)
+def test_new_refuses_a_draft_lint_would_reject(tmp_path: Path, option: str, value: str, says: str) -> None:
+    """`new --title $'x\\e[2Jy'` wrote a file that was not even YAML (RT004); an empty title
+    gave the id DATE-ISSUER-event. The draft is refused, nothing is written, the value shown
+    inert."""
+    import shutil
+
+    shutil.copy(REPO / "data" / "dataset.yaml", tmp_path / "dataset.yaml")
+    (tmp_path / "events").mkdir()
+    args = [
+        "new",
+        "--issuer",
+        "CN",
+        "--kind",
+        "export-ban",
+        "--date",
+        "2025-11-10",
+        "--title",
+        "T",
+        option,
+        value,
+    ]
+    result = runner.invoke(app, ["--data", str(tmp_path), *args])
+    assert result.exit_code == 2, result.output
+    assert says in result.output and "\x1b" not in result.output and "\u202e" not in result.output
+    assert not list((tmp_path / "events").rglob("*.yaml"))

@@ -54,6 +54,12 @@ def slugify(text: str, words: int) -> str:
 
 
 def check_draft(draft: Draft) -> Draft:
+    for name, text in (
+        ("--title", draft.title),
+        ("--authority", draft.authority),
+        ("--number", draft.number),
+    ):
+        _check_text(name, text)
     if draft.kind not in model.KINDS:
         raise RetrackerError(f"unknown kind '{draft.kind}'", hint="kinds: " + ", ".join(model.KINDS))
     try:
@@ -63,6 +69,23 @@ def check_draft(draft: Draft) -> Draft:
     if not model.ID_RE.match(draft.id):
         raise RetrackerError(f"cannot derive a valid id from the title: {draft.id}")
     return draft
+
+
+def _check_text(name: str, text: str | None) -> None:
+    """A draft's text is one line of visible characters: a title of spaces alone would give
+    the id ``DATE-ISSUER-event``; a newline, an escape sequence or a bidi override would be
+    written into a file that lint then rejects (RT309, RT004)."""
+    from .terminal import clean, hidden
+
+    if text is None:
+        return
+    if not text.strip():
+        raise RetrackerError(f"{name} is empty", hint="give the words the instrument or the source uses")
+    if hidden(text):
+        raise RetrackerError(
+            f"{name} holds a control character, escape sequence or line break: {clean(text, newlines=False)}",
+            hint="one line of plain text",
+        )
 
 
 def render(draft: Draft) -> str:

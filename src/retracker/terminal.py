@@ -31,6 +31,12 @@ def _visible(match: re.Match[str]) -> str:
     return f"<U+{code:04X}>"
 
 
+def hidden(text: str) -> bool:
+    """Does ``text`` hold a character :func:`clean` would replace (a tab, a line break, a
+    control character, an escape sequence, a bidi control)?"""
+    return not (text.isascii() and text.isprintable()) and bool(_UNSAFE.search(text) or "\n" in text)
+
+
 def clean(text: str, newlines: bool = True) -> str:
     """``text`` with control characters, escape sequences and bidi controls made visible.
 
