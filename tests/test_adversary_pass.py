@@ -7,6 +7,7 @@ does (argv bytes, closed pipes, locale).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -213,3 +214,45 @@ def test_new_refuses_a_draft_lint_would_reject(tmp_path: Path, option: str, valu
     assert result.exit_code == 2, result.output
     assert says in result.output and "\x1b" not in result.output and "\u202e" not in result.output
     assert not list((tmp_path / "events").rglob("*.yaml"))
+
+
+# ===================================================== huge arguments
+
+
+BIG = "ab" * 50_000
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["show", BIG],
+        ["timeline", "-e", BIG],
+        ["timeline", "-c", BIG],
+        ["timeline", "--since", BIG],
+        ["export", "-f", BIG],
+        ["lint", BIG],
+        ["diff", BIG],
+    ],
+    ids=lambda a: a[0] + (a[1] if a[1].startswith("-") else ""),
+)
+def test_a_huge_argument_is_echoed_shortened(args: list[str]) -> None:
+    """A 100 kB argument came back whole in a 100 kB error line. Messages keep the head and
+    tail of a long run and say how long it was."""
+    result = runner.invoke(app, ["--data", str(REPO / "data"), *args])
+    assert result.exit_code in (2, 4), result.output
+    line = next(x for x in result.output.splitlines() if x.startswith("retracker: error:"))
+    assert len(line) < 400 and re.search(r"…\(10000[0-9] characters\)…", line), line[:400]
+
+
+def test_new_with_a_huge_title_gives_an_id_that_is_a_file_name(tmp_path: Path) -> None:
+    """A pasted 100 kB title became a 100 kB id: 'File name too long' (exit 4), naming the
+    temporary file."""
+    import shutil
+
+    shutil.copy(REPO / "data" / "dataset.yaml", tmp_path / "dataset.yaml")
+    (tmp_path / "events").mkdir()
+    args = ["new", "--issuer", "CN", "--kind", "export-ban", "--date", "2025-11-10", "--title", BIG]
+    result = runner.invoke(app, ["--data", str(tmp_path), *args])
+    assert result.exit_code == 0, result.output[:500]
+    (written,) = (tmp_path / "events" / "2025").glob("*.yaml")
+    assert len(written.stem) <= 80 and written.stem.startswith("2025-11-10-cn-abab")

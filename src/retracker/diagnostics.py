@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
@@ -34,13 +35,29 @@ class Diagnostic:
         return asdict(self)
 
 
+LONGEST_WORD = 120
+"""A run without spaces longer than this (a pasted value, a path) is shortened in a message."""
+
+
 def one_line(text: str) -> str:
-    """Control characters (newlines, ESC ...) shown as escapes, so a finding stays one line."""
-    if text.isprintable():
+    """Control characters (newlines, ESC ...) shown as escapes, so a finding stays one line;
+    a run of more than :data:`LONGEST_WORD` characters without a space (a 100 kB argument
+    echoed back) keeps its head and tail around ``…(N characters)…``."""
+    if not text.isprintable():
+        text = "".join(
+            ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode() for ch in text
+        )
+    if len(text) <= LONGEST_WORD:
         return text
-    return "".join(
-        ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode() for ch in text
-    )
+    return _LONG_RUN.sub(_shorten, text)
+
+
+_LONG_RUN = re.compile(rf"[^ ]{{{LONGEST_WORD + 1},}}")
+
+
+def _shorten(match: re.Match[str]) -> str:
+    run = match.group()
+    return f"{run[:60]}…({len(run)} characters)…{run[-40:]}"
 
 
 class RetrackerError(Exception):

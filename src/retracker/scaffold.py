@@ -50,7 +50,18 @@ def slugify(text: str, words: int) -> str:
     tokens = re.findall(r"[a-z0-9]+", ascii_text.lower())
     stop = {"the", "of", "on", "and", "a", "an", "to", "for", "in", "no"}
     kept = [t for t in tokens if t not in stop] or tokens
-    return "-".join(kept[:words])
+    out = ""
+    for token in kept[:words]:  # an id stays a file name: words while they fit in SLUG_ROOM
+        joined = f"{out}-{token}" if out else token
+        if len(joined) > SLUG_ROOM:
+            return out or token[:SLUG_ROOM]
+        out = joined
+    return out
+
+
+SLUG_ROOM = 48
+"""The longest slug a title (or an authority, a number) gives an id: with the date and the
+issuer an id stays far below a file name's 255 bytes, whatever was pasted as a title."""
 
 
 def check_draft(draft: Draft) -> Draft:
