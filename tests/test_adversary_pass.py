@@ -256,3 +256,14 @@ def test_new_with_a_huge_title_gives_an_id_that_is_a_file_name(tmp_path: Path) -
     assert result.exit_code == 0, result.output[:500]
     (written,) = (tmp_path / "events" / "2025").glob("*.yaml")
     assert len(written.stem) <= 80 and written.stem.startswith("2025-11-10-cn-abab")
+
+
+@pytest.mark.parametrize("sides", [[""], [" "]])
+def test_diff_against_an_empty_revision_is_an_error(
+    sides: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`diff ''` compared the current folder (Path('') is '.') with the log and said nothing changed."""
+    monkeypatch.chdir(REPO / "data")
+    result = runner.invoke(app, ["diff", *sides])
+    assert result.exit_code == 2, result.output
+    assert "the revision is empty" in result.output

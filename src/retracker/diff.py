@@ -91,6 +91,10 @@ def load_side(spec: str, data_dir: Path, workdir: Path) -> Dataset:
     """A data directory as given, or the data directory at a git revision."""
     if "\0" in spec:
         raise RetrackerError("a revision cannot contain a NUL byte")
+    if not spec.strip():  # Path("") is the current folder
+        raise RetrackerError(
+            "the revision is empty", hint="e.g. HEAD~5, a tag, a branch, 2026-01-01, or a folder"
+        )
     path = Path(spec)
     if path.is_dir():
         return load_dataset(path)
