@@ -267,3 +267,29 @@ def test_diff_against_an_empty_revision_is_an_error(
     result = runner.invoke(app, ["diff", *sides])
     assert result.exit_code == 2, result.output
     assert "the revision is empty" in result.output
+
+
+# ===================================================== wrong answers: a log that claims the future
+
+
+def test_a_coverage_date_in_the_future_is_refused(tmp_path: Path) -> None:
+    """coverage: 9999-12-31 silenced the coverage warning and marked nothing projected: every
+    scheduled end after the real review read as fact. Lint says RT024; a query refuses the log
+    with that located error (a day of slack for time zones)."""
+    import datetime as dt
+    import shutil
+
+    from retracker.metafile import future_coverage
+
+    shutil.copytree(REPO / "data", tmp_path / "log")
+    meta = tmp_path / "log" / "dataset.yaml"
+    text = meta.read_text()
+    meta.write_text(re.sub(r"(?m)^coverage: .*$", "coverage: 9999-12-31", text))
+    result = runner.invoke(app, ["--data", str(tmp_path / "log"), "status", "--on", "2026-12-01"])
+    assert result.exit_code == 2, result.output
+    assert "RT024" in result.output and "dataset.yaml:" in result.output
+    lint = runner.invoke(app, ["lint", str(tmp_path / "log")])
+    assert lint.exit_code == 1 and "dataset.yaml:5:11: RT024" in lint.output, lint.output
+    today = dt.date(2026, 12, 2)
+    assert future_coverage(dt.date(2026, 12, 3), today) is None  # tomorrow: time zones
+    assert future_coverage(dt.date(2026, 12, 4), today) is not None

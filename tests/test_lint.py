@@ -301,6 +301,7 @@ BREAKERS = {
     ),
     "RT022": lambda log: (log.root / "dataset.yaml").write_text("coverage: 2026-11-25\n"),
     "RT023": lambda log: (log.root / "dataset.yaml").write_text("schema_version: 1\ncoverage: 2026-02-30\n"),
+    "RT024": lambda log: (log.root / "dataset.yaml").write_text("schema_version: 1\ncoverage: 9999-12-31\n"),
     "RT309": lambda log: log.add(
         id="2025-05-01-cn-escape", date="2025-05-01", instrument_key=None, title="Clear \x1b[2J screen"
     ),

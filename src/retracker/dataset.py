@@ -224,6 +224,12 @@ def load_meta(root: Path, raw: bytes | None = None) -> tuple[dict[str, Any], lis
     except Exception:
         line, col = doc.locate(("coverage",))
         return meta, [Diagnostic(str(path), line, col, "RT105", "dataset.yaml needs coverage: YYYY-MM-DD")]
+    from .metafile import future_coverage
+
+    future = future_coverage(meta["coverage"])
+    if future is not None:
+        line, col = doc.locate(("coverage",))
+        return meta, [Diagnostic(str(path), line, col, "RT024", future)]
     return meta, []
 
 

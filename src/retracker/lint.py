@@ -74,6 +74,9 @@ _register("RT022", "dataset-missing-field", "dataset.yaml lacks schema_version o
 _register(
     "RT023", "dataset-invalid-value", "a dataset.yaml value of the wrong type (coverage not YYYY-MM-DD)"
 )
+_register(
+    "RT024", "dataset-future-coverage", "dataset.yaml's coverage is after tomorrow (a review of the future)"
+)
 _register("RT101", "unknown-field", "a field the event format does not define (with a guess)")
 _register("RT102", "missing-field", "a required field is missing")
 _register("RT103", "unknown-material", "a material that is not in the vocabulary (with a guess)")

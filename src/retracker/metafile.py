@@ -7,6 +7,7 @@ None".
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from pathlib import Path
 from typing import Any
@@ -60,10 +61,24 @@ def check(path: Path) -> list[Diagnostic]:
         line, col = doc.locate(())
         return [Diagnostic(name, line, col, "RT006", "dataset.yaml must be a mapping")]
     try:
-        DatasetMeta.model_validate(doc.data)
+        meta = DatasetMeta.model_validate(doc.data)
     except ValidationError as exc:
         return [_diagnostic(name, doc, err) for err in exc.errors()]
+    future = future_coverage(meta.coverage)
+    if future is not None:
+        line, col = doc.locate(("coverage",))
+        return [Diagnostic(name, line, col, "RT024", future, hint="the last day the log was reviewed up to")]
     return []
+
+
+def future_coverage(coverage: Any, today: dt.date | None = None) -> str | None:
+    """What is wrong with a coverage date after tomorrow (a log cannot have been reviewed up
+    to a day that has not come; a day of slack for time zones), else None. Such a date would
+    silence the warning for answers after the real review and mark no answer projected."""
+    today = today or dt.date.today()
+    if isinstance(coverage, dt.date) and (coverage - today).days > 1:
+        return f"dataset.yaml coverage {coverage} is after today ({today}): a review cannot reach the future"
+    return None
 
 
 def _diagnostic(name: str, doc: Any, err: Any) -> Diagnostic:
