@@ -14,8 +14,9 @@ import pytest
 from typer.testing import CliRunner
 
 from retracker.cli import app
+from retracker.dataset import Dataset
 
-from .conftest import REPO
+from .conftest import REPO, event_dict
 
 runner = CliRunner()
 
@@ -293,3 +294,44 @@ def test_a_coverage_date_in_the_future_is_refused(tmp_path: Path) -> None:
     today = dt.date(2026, 12, 2)
     assert future_coverage(dt.date(2026, 12, 3), today) is None  # tomorrow: time zones
     assert future_coverage(dt.date(2026, 12, 4), today) is not None
+
+
+def _acted_on(n: int, how: str, kind: str) -> Dataset:
+    """A measure and ``n`` events that each ``how`` it, one day apart, each for five days."""
+    import datetime as dt
+
+    from retracker.model import Event
+
+    base = dt.date(2020, 1, 1)
+    measure = event_dict(id="2020-01-01-cn-measure", date="2020-01-01", instrument_key=None)
+    events = [Event.model_validate(measure)]
+    for i in range(n):
+        day = base + dt.timedelta(days=1 + i)
+        d = event_dict(
+            id=f"{day}-cn-act-{i}",
+            date=str(day),
+            kind=kind,
+            instrument_key=None,
+            ends=str(day + dt.timedelta(days=5)),
+            relations=[{"type": how, "target": "2020-01-01-cn-measure"}],
+        )
+        events.append(Event.model_validate(d))
+    return Dataset(None, events)
+
+
+@pytest.mark.parametrize(("how", "kind"), [("suspends", "suspension"), ("amends", "export-control")])
+def test_status_of_a_measure_acted_on_by_many_events_is_not_cubic(how: str, kind: str) -> None:
+    """A measure suspended (or amended) by 1,500 events took 29 s (59 s) for `status`: every
+    change point recomputed every window, and each span compared its list of acting events
+    with the previous one's element by element. 800 such events now take well under a
+    second on a quiet machine (over 10 s before)."""
+    import datetime as dt
+    import time
+
+    from retracker.status import StatusEngine
+
+    ds = _acted_on(800, how, kind)
+    started = time.perf_counter()
+    found = StatusEngine(ds).status("2020-01-01-cn-measure", dt.date(2021, 1, 1))
+    assert found is not None
+    assert time.perf_counter() - started < 5

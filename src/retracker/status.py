@@ -181,16 +181,26 @@ class StatusEngine:
                 if rel.target_id in ds.by_id and rel.target_id != event.id:
                     self._acts[rel.target_id].append((rel, event))
         self._spans: dict[str, list[Status]] = {}
+        self._memo: dict[tuple[str, str, str | None], Any] = {}
 
     # -------------------------------------------------------------- building blocks
 
     def measures(self) -> list[model.Event]:
         return [e for e in self.ds.live if e.is_measure]
 
+    def _cached(self, what: str, key: str, part: str | None, compute: Any) -> Any:
+        """``compute()``, once per engine for ``(what, key, part)``: the dataset does not
+        change, and a measure acted on by many events asks for the same windows, segments,
+        revocations and amendments at each of its change points."""
+        k = (what, key, part)
+        if k not in self._memo:
+            self._memo[k] = compute()
+        return self._memo[k]
+
     def _acting(self, target: str, *types: str) -> list[tuple[model.Relation, model.Event]]:
         return [(r, e) for r, e in self._acts.get(target, []) if r.type in types]
 
-    def _extenders(self, event: model.Event, part: str | None = None) -> list[model.Event]:
+    def _extenders_uncached(self, event: model.Event, part: str | None = None) -> list[model.Event]:
         """The events that extend ``event`` (or its ``part``), and those that extend them,
         in the order they take effect."""
         found: dict[str, model.Event] = {}
@@ -204,7 +214,7 @@ class StatusEngine:
                     frontier.append(ext.id)
         return sorted(found.values(), key=lambda e: (e.starts, e.id))
 
-    def segments(self, event: model.Event) -> list[Segment]:
+    def _segments_uncached(self, event: model.Event) -> list[Segment]:
         """When the event applies once its extensions are read: from its start to its end;
         an extension made while it applies moves the end (or removes it, when the extension
         has no ``ends``); an extension made after it ended renews it from the extension's own
@@ -218,7 +228,7 @@ class StatusEngine:
             if ext.starts < event.date:
                 continue  # an extension that predates what it extends does not apply backwards
             if last.end is None or ext.starts <= last.end:
-                segs[-1] = replace(last, end=end, set_by=ext.id, inclusive=ext.ends_inclusive)
+                segs[-1] = Segment(last.start, end, ext.id, ext.ends_inclusive, last.renewed_by)
             else:
                 segs.append(Segment(ext.starts, end, ext.id, ext.ends_inclusive, renewed_by=ext.id))
         return segs
@@ -229,7 +239,7 @@ class StatusEngine:
         last = self.segments(event)[-1]
         return last.end, (last.set_by if last.set_by != event.id else None)
 
-    def windows(self, measure: model.Event) -> list[Window]:
+    def _windows_uncached(self, measure: model.Event) -> list[Window]:
         """Every suspension window on the measure or one of its parts, after extensions
         (of the suspension, or of one part's suspension) and revocations of the suspension."""
         out = []
@@ -279,7 +289,7 @@ class StatusEngine:
                 windows.append(Window(last.end, end, last.by, part, None, ext.id, ext.ends_inclusive))
         return windows
 
-    def revocations(self, measure: model.Event) -> list[tuple[dt.date, str, str | None, str]]:
+    def _revocations_uncached(self, measure: model.Event) -> list[tuple[dt.date, str, str | None, str]]:
         """``(date, by, part, how)`` of every revoking or superseding event; ``how`` is the
         status it leaves (``revoked`` or ``superseded``)."""
         how = {"revokes": "revoked", "supersedes": "superseded"}
@@ -288,7 +298,9 @@ class StatusEngine:
             for r, e in self._acting(measure.id, "revokes", "supersedes")
         ]
 
-    def amendments(self, measure: model.Event) -> list[tuple[dt.date, dt.date | None, str, str | None]]:
+    def _amendments_uncached(
+        self, measure: model.Event
+    ) -> list[tuple[dt.date, dt.date | None, str, str | None]]:
         """``(from, until, by, part)`` of every amending event: it applies from its own
         effective date until it is itself revoked, superseded or expires."""
         out = []
@@ -301,6 +313,27 @@ class StatusEngine:
             if until is None or until > amender.starts:
                 out.append((amender.starts, until, amender.id, rel.target_part))
         return out
+
+    def _extenders(self, event: model.Event, part: str | None = None) -> list[model.Event]:
+        """The events that extend ``event`` (or its ``part``), and those that extend them,
+        in the order they take effect (computed once per engine)."""
+        return self._cached("extenders", event.id, part, lambda: self._extenders_uncached(event, part))
+
+    def segments(self, event: model.Event) -> list[Segment]:
+        """When the event applies once its extensions are read (see :meth:`_segments_uncached`)."""
+        return self._cached("segments", event.id, None, lambda: self._segments_uncached(event))
+
+    def windows(self, measure: model.Event) -> list[Window]:
+        """Every suspension window on the measure or its parts (see :meth:`_windows_uncached`)."""
+        return self._cached("windows", measure.id, None, lambda: self._windows_uncached(measure))
+
+    def revocations(self, measure: model.Event) -> list[tuple[dt.date, str, str | None, str]]:
+        """``(date, by, part, how)`` of every revoking or superseding event."""
+        return self._cached("revocations", measure.id, None, lambda: self._revocations_uncached(measure))
+
+    def amendments(self, measure: model.Event) -> list[tuple[dt.date, dt.date | None, str, str | None]]:
+        """``(from, until, by, part)`` of every amending event."""
+        return self._cached("amendments", measure.id, None, lambda: self._amendments_uncached(measure))
 
     def change_points(self, measure: model.Event) -> list[dt.date]:
         """Every date on which the measure's status may change."""
@@ -541,12 +574,19 @@ def _opened(before: _State | None, state: _State, since: dt.date) -> _State:
         was = dict(before.parts)
         new = [pid for pid, _ in state.parts if pid not in was]
         opening = f"part {', '.join(new)} took effect" if new else ""
-    elif before.status == "in-force" and (gone := [b for b in before.because if b not in state.because]):
+    elif before.status == "in-force" and (gone := _missing(before.because, state.because)):
         opening = f"{', '.join(gone)} no longer applies"
     else:
         opening = ""
     reason = "; ".join(r for r in (opening, state.reason) if r) or "in force"
     return replace(state, because=because, reason=reason)
+
+
+def _missing(before: tuple[str, ...], after: tuple[str, ...]) -> list[str]:
+    """The ids of ``before`` not in ``after``, in order (a set: a measure amended a thousand
+    times has a thousand ids on each side)."""
+    now = set(after)
+    return [b for b in before if b not in now]
 
 
 def _suspended_by(w: Window) -> str:
@@ -569,10 +609,10 @@ def _describe(before: Status | None, after: Status) -> str:
     if before.status == after.status == "in-force":
         if set(after.parts) - set(before.parts):
             return "a further part takes effect"
-        added = [b for b in after.because if b not in before.because]
+        added = _missing(after.because, before.because)
         if added:
             return f"amended by {', '.join(added)}"
-        gone = [b for b in before.because if b not in after.because]
+        gone = _missing(before.because, after.because)
         return f"amendment by {', '.join(gone)} no longer applies" if gone else "terms change"
     if after.status in ("suspended", "suspended-in-part") and before.status == "in-force":
         return "suspension begins" if after.status == "suspended" else "partial suspension begins"
