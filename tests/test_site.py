@@ -1,0 +1,396 @@
+"""`retracker site`: the static site, checked without a browser.
+
+The bundled log is built once per module (as of a pinned day); each test reads that build.
+Links and assets must resolve, every page must parse with balanced tags, the Atom feed must
+parse with one entry per event, the timeline's filter keys must list exactly what
+`retracker timeline` lists, and two builds must be byte-identical.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import filecmp
+import json
+import posixpath
+import re
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from retracker import query, vocab
+from retracker.dataset import load_dataset
+from retracker.diagnostics import RetrackerError
+from retracker.site import SiteOutputError, build_site
+from retracker.site.output import MANIFEST
+from retracker.status import ENDED, StatusEngine
+
+from .conftest import REPO, LogBuilder
+
+ON = dt.date(2026, 12, 2)
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+SVG_LEAVES = {"rect", "line", "path", "circle", "polyline", "polygon"}
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    return load_dataset(REPO / "data")
+
+
+@pytest.fixture(scope="module")
+def site(bundled, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("site") / "site"
+    build_site(bundled, out, on=ON, base_url="https://example.org/retracker/")
+    return out
+
+
+class Page(HTMLParser):
+    """Parses a page; records links, ids, data-id rows, scripts, and nesting errors."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.errors: list[str] = []
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+        self.rows: list[tuple[str, dict[str, str | None]]] = []
+        self.scripts: list[dict[str, str | None]] = []
+        self.lang: str | None = None
+        self.handlers: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "html":
+            self.lang = a.get("lang")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.handlers.append(f"{tag} {name}={value}")
+            if name in ("href", "src") and value is not None:
+                self.links.append(value)
+        if a.get("id"):
+            if a["id"] in self.ids:
+                self.errors.append(f"duplicate id {a['id']}")
+            self.ids.add(a["id"])
+        if tag == "tr" and "data-id" in a:
+            self.rows.append((a["data-id"] or "", a))
+        if tag == "script":
+            self.scripts.append(a)
+        if tag not in VOID:
+            self.stack.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in VOID and self.stack and self.stack[-1] == tag:
+            self.stack.pop()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in VOID:
+            return
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"</{tag}> closes <{self.stack[-1] if self.stack else '-'}>")
+            return
+        self.stack.pop()
+
+
+def parse(path: Path) -> Page:
+    page = Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    page.close()
+    if page.stack:
+        page.errors.append(f"unclosed: {page.stack}")
+    return page
+
+
+def pages(root: Path) -> list[Path]:
+    return sorted(root.rglob("*.html"))
+
+
+@pytest.fixture(scope="module")
+def parsed(site: Path) -> dict[str, Page]:
+    return {path.relative_to(site).as_posix(): parse(path) for path in pages(site)}
+
+
+def test_every_page_parses_with_balanced_tags_and_a_language(parsed: dict[str, Page]) -> None:
+    assert len(parsed) > 200
+    for name, page in parsed.items():
+        assert page.errors == [], name
+        assert page.lang in ("en", "zh"), name
+        assert page.handlers == [], name
+
+
+def test_every_internal_link_and_asset_resolves(site: Path, parsed: dict[str, Page]) -> None:
+    files = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
+    checked = 0
+    for name, page in parsed.items():
+        for link in page.links:
+            parts = urlsplit(link)
+            if parts.scheme in ("http", "https") or link.startswith("data:"):
+                continue
+            assert not parts.scheme and not parts.netloc and not link.startswith("/"), (name, link)
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(name), unquote(parts.path)))
+            target = target if parts.path else name
+            assert target in files, f"{name}: {link}"
+            if parts.fragment and target.endswith(".html"):
+                assert parts.fragment in parsed[target].ids, f"{name}: {link}"
+            checked += 1
+    assert checked > 5000
+
+
+def test_the_files_the_issue_lists_are_there(site: Path, bundled) -> None:
+    for name in ("index.html", "timeline.html", "feed.xml", "calendar.ics", "events.json", "events.csv"):
+        assert (site / name).is_file(), name
+    assert (site / "events.sqlite").read_bytes().startswith(b"SQLite format 3")
+    for event in bundled.events:
+        assert (site / "events" / f"{event.id}.html").is_file()
+    for key in vocab.MATERIALS:
+        assert (site / "materials" / f"{key}.html").is_file()
+    assert (site / "materials" / "Sb.html").is_file() and (site / "materials" / "rare-earths.html").is_file()
+    assert (site / "countries" / "US.html").is_file() and (site / "countries" / "CN.html").is_file()
+    live = [e.id for e in bundled.events if e.withdrawn is None]
+    assert [e["id"] for e in json.loads((site / "events.json").read_text())] == live
+
+
+def test_feed_parses_with_one_entry_per_event(site: Path, bundled) -> None:
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    root = ET.parse(site / "feed.xml").getroot()
+    entries = root.findall("a:entry", ns)
+    assert len(entries) == len(bundled.events)
+    ids = [e.findtext("a:id", namespaces=ns) for e in entries]
+    assert len(set(ids)) == len(ids)
+    assert sorted(ids) == sorted(f"tag:retracker,2010:event/{e.id}" for e in bundled.events)
+    for entry in entries:
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT00:00:00Z", entry.findtext("a:updated", namespaces=ns) or "")
+        href = entry.find("a:link", ns).get("href")
+        assert href.startswith("https://example.org/retracker/events/")
+        assert (site / href.removeprefix("https://example.org/retracker/")).is_file()
+    assert root.findtext("a:updated", namespaces=ns)
+
+
+def timeline_rows(site: Path) -> list[tuple[str, dict[str, str | None]]]:
+    return parse(site / "timeline.html").rows
+
+
+def test_timeline_element_keys_list_what_the_timeline_command_lists(site: Path, bundled) -> None:
+    rows = timeline_rows(site)
+    assert [r for r, _ in rows] == [e.id for e in reversed(bundled.events) if e.withdrawn is None]
+    for key in vocab.MATERIALS:
+        expected = {e.id for e in query.filter_events(bundled.events, query.Filters(materials=[key]))}
+        shown = {r for r, a in rows if key in (a["data-element"] or "").split()}
+        assert shown == expected, key
+
+
+def test_timeline_country_keys_list_what_the_timeline_command_lists(site: Path, bundled) -> None:
+    rows = timeline_rows(site)
+    options = re.findall(r'<option value="([A-Z0-9]+)">', (site / "timeline.html").read_text())
+    codes = [c for c in options if c in vocab.country_codes()]
+    assert {"CN", "US", "JP", "DE"} <= set(codes)
+    for code in codes:
+        expected = {e.id for e in query.filter_events(bundled.events, query.Filters(countries=[code]))}
+        shown = {r for r, a in rows if code in (a["data-country"] or "").split()}
+        assert shown == expected, code
+
+
+def test_timeline_sb_matches_the_cli(site: Path) -> None:
+    from typer.testing import CliRunner
+
+    from retracker.cli import app
+
+    result = CliRunner().invoke(app, ["--data", str(REPO / "data"), "timeline", "-e", "Sb", "--json"])
+    assert result.exit_code == 0, result.output
+    listed = {e["id"] for e in json.loads(result.stdout)}
+    shown = {r for r, a in timeline_rows(site) if "Sb" in (a["data-element"] or "").split()}
+    assert shown == listed and len(listed) > 10
+
+
+def test_url_aliases_reach_the_keys(site: Path) -> None:
+    text = (site / "timeline.html").read_text()
+    blob = re.search(r'<script type="application/json" id="aliases">(.*?)</script>', text, re.S)
+    aliases = json.loads(blob[1])
+    assert aliases["element"]["antimony"] == "Sb"
+    assert aliases["element"]["锑"] == "Sb"
+    assert aliases["element"]["rare earths"] == "rare-earths"
+    assert aliases["country"]["china"] == "CN"
+
+
+def test_index_shows_what_status_answers(site: Path, bundled) -> None:
+    engine = StatusEngine(bundled, projected_after=bundled.coverage)
+    expected = set()
+    for e in bundled.events:
+        st = engine.status(e.id, ON)
+        if st is not None and st.status not in ENDED:
+            expected.add(e.id)
+    index = (site / "index.html").read_text()
+    shown = set(re.findall(r'<table class="status">.*?</table>', index, re.S))
+    ids = {i for table in shown for i in re.findall(r'data-id="([^"]+)"', table)}
+    assert ids == expected
+    assert "projected" in index and "log reviewed up to 2026-06-30" in index
+    assert "*" in index  # rows past the coverage date carry the CLI's mark
+
+
+def test_index_lists_the_next_90_days(site: Path, bundled) -> None:
+    engine = StatusEngine(bundled)
+    changes = engine.changes(ON, ON + dt.timedelta(days=90))
+    index = (site / "index.html").read_text()
+    table = re.search(r'<table class="upcoming">.*?</table>', index, re.S)
+    ids = re.findall(r'data-id="([^"]+)"', table[0]) if table else []
+    assert ids == [c.id for c in changes]
+
+
+def test_event_page_has_relations_both_ways_sources_history_and_edit_link(site: Path, bundled) -> None:
+    suspended = "2024-12-03-cn-mofcom-46-dual-use-items-us"
+    by = "2025-11-09-cn-mofcom-72-suspension-46-art2"
+    page = (site / "events" / f"{suspended}.html").read_text()
+    assert f'href="../events/{by}.html"' in page and "suspended by" in page
+    assert 'class="history"' in page and "suspended-in-part" in page
+    assert "edit/main/data/events/2024/" + suspended + ".yaml" in page
+    other = (site / "events" / f"{by}.html").read_text()
+    assert f'href="../events/{suspended}.html#part-art2"' in other
+    assert 'lang="zh"' in other  # the Chinese quote carries its language
+    assert "<blockquote" in other
+
+
+def test_material_page_carries_the_chart(site: Path) -> None:
+    page = (site / "materials" / "Sb.html").read_text()
+    assert "<svg" in page and "<title>retracker chart: material Sb;" in page
+    assert "drawn 2026-12-02" in page
+
+
+def test_zh_build_has_chinese_pages_with_right_lang(bundled, tmp_path: Path) -> None:
+    out = tmp_path / "zh"
+    build_site(bundled, out, on=ON, lang="zh")
+    page = parse(out / "index.html")
+    assert page.lang == "zh"
+    text = (out / "events" / "2025-10-09-cn-mofcom-61-overseas-rare-earth-items.html").read_text()
+    assert '<h1><span lang="zh">' in text and '<span lang="en">' in text
+
+
+def test_two_builds_are_byte_identical(bundled, site: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    build_site(bundled, again, on=ON, base_url="https://example.org/retracker/")
+    first = sorted(p.relative_to(site) for p in site.rglob("*") if p.is_file())
+    second = sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
+    assert first == second
+    _, mismatch, errors = filecmp.cmpfiles(site, again, [str(p) for p in first], shallow=False)
+    assert mismatch == [] and errors == []
+
+
+# ------------------------------------------------------------------ hostile input
+
+HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)>"
+
+
+def test_hostile_event_is_inert(log: LogBuilder, tmp_path: Path) -> None:
+    log.add(
+        title=f"Title {HOSTILE}",
+        title_zh=f"标题 {HOSTILE}",
+        summary=f'Summary "quoted" {HOSTILE} <a href="javascript:alert(3)">x</a>',
+        tags=["<b>bold</b>"],
+        sources=[
+            {
+                "url": 'https://example.org/"><script>alert(4)</script>',
+                "kind": "news",
+                "publisher": f"Pub {HOSTILE}",
+                "title": f"T {HOSTILE}",
+                "lang": "en",
+                "quote": f"</blockquote>{HOSTILE}",
+            }
+        ],
+    )
+    ds = load_dataset(log.root)
+    out = tmp_path / "site"
+    build_site(ds, out, on=ON)
+    for path in [*pages(out), out / "feed.xml"]:
+        text = path.read_text(encoding="utf-8")
+        assert "<script>alert" not in text, path
+        assert "<img src=x" not in text, path
+        assert 'href="javascript:' not in text, path
+        if path.suffix == ".html":
+            page = parse(path)
+            assert page.errors == [] and page.handlers == [], path
+            assert all(
+                s.get("src", "").startswith(("../assets/", "assets/")) or s.get("type") == "application/json"
+                for s in page.scripts
+            )
+    ET.parse(out / "feed.xml")
+    event_page = next((out / "events").glob("*.html")).read_text()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in event_page
+
+
+def test_a_javascript_url_is_refused(log: LogBuilder, tmp_path: Path) -> None:
+    log.add(sources=[{"url": "javascript:alert(1)", "kind": "news", "publisher": "P", "lang": "en"}])
+    ds = load_dataset(log.root)
+    with pytest.raises(RetrackerError, match="could not be read"):
+        build_site(ds, tmp_path / "site", on=ON)
+    assert not (tmp_path / "site").exists()
+
+
+def test_safe_url_keeps_only_plain_http_links() -> None:
+    from retracker.site.build import safe_url
+
+    assert safe_url("https://example.org/a?b=c") == "https://example.org/a?b=c"
+    for bad in ("javascript:alert(1)", "data:text/html,x", 'https://x/"><b>', "//evil", "https://"):
+        assert safe_url(bad) is None, bad
+
+
+# ------------------------------------------------------------------ output folder
+
+
+def small_log(log: LogBuilder):
+    log.add()
+    return load_dataset(log.root)
+
+
+def test_refuses_a_non_empty_folder_that_is_not_a_site(log: LogBuilder, tmp_path: Path) -> None:
+    ds = small_log(log)
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me")
+    with pytest.raises(SiteOutputError, match="not empty"):
+        build_site(ds, out, on=ON)
+    assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    build_site(ds, out, on=ON, force=True)
+    assert (out / "notes.txt").read_text() == "keep me"
+    assert (out / "index.html").is_file() and (out / MANIFEST).is_file()
+
+
+def test_rebuild_replaces_its_own_files_and_keeps_the_users(log: LogBuilder, tmp_path: Path) -> None:
+    ds = small_log(log)
+    out = tmp_path / "site"
+    build_site(ds, out, on=ON)
+    (out / "CNAME").write_text("example.org")
+    stale = out / "events" / "2020-01-01-old-event.html"
+    stale.write_text("old")
+    manifest = (out / MANIFEST).read_text()
+    (out / MANIFEST).write_text(manifest + "events/2020-01-01-old-event.html\n")
+    build_site(ds, out, on=ON)
+    assert (out / "CNAME").read_text() == "example.org"
+    assert not stale.exists()
+    assert (out / "index.html").is_file()
+    build_site(ds, out, on=ON)  # a clean previous build is swapped whole
+    assert (out / "CNAME").read_text() == "example.org"
+
+
+def test_rebuild_of_a_clean_site_swaps_it(log: LogBuilder, tmp_path: Path) -> None:
+    ds = small_log(log)
+    out = tmp_path / "site"
+    build_site(ds, out, on=ON)
+    build_site(ds, out, on=ON + dt.timedelta(days=1))
+    assert "2026-12-03" in (out / "index.html").read_text()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["log", "site"]
+
+
+def test_refuses_the_data_folder(log: LogBuilder) -> None:
+    ds = small_log(log)
+    with pytest.raises(SiteOutputError, match="inside the log"):
+        build_site(ds, log.root / "site", on=ON)
+    with pytest.raises(SiteOutputError, match="holds or lies inside"):
+        build_site(ds, log.root.parent, on=ON, force=True)
+
+
+def test_bad_base_url_is_refused(log: LogBuilder, tmp_path: Path) -> None:
+    ds = small_log(log)
+    with pytest.raises(RetrackerError, match="base-url"):
+        build_site(ds, tmp_path / "s", on=ON, base_url="javascript:alert(1)")
