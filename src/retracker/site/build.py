@@ -36,6 +36,10 @@ DEFAULT_REPO_URL = "https://github.com/retracker/retracker"
 """Where "edit this event" points unless ``repo_url`` says otherwise."""
 
 ASSETS = ("site.css", "site.js")
+
+LIST_MAX = 200
+"""A material or country page lists at most this many events, newest first; the timeline,
+filtered by the same term, lists them all."""
 _PLAIN_URL = re.compile(r"^https?://[^\s<>\"'`\\]+$", re.IGNORECASE)
 
 
@@ -110,6 +114,7 @@ class _Site:
         return {
             "root": root,
             "lang": lang,
+            "en": Markup(' lang="en"') if lang != "en" else "",  # the CLI's English words on a zh page
             "t": lambda text: translate(text, lang),
             "on": self.v.on,
             "coverage": self.v.coverage,
@@ -226,7 +231,8 @@ class _Site:
                 material_page(key),
                 m=material,
                 in_force=self.v.in_force(events, f),
-                rows=[self.v.row(e, f) for e in reversed(events)],
+                rows=[self.v.row(e, f) for e in reversed(events[-LIST_MAX:])],
+                total=len(events),
                 chart_svg=Markup(svg) if svg else None,  # chart.svg escapes every text it draws
                 caption=caption,
                 members=list(material.members),
@@ -239,12 +245,15 @@ class _Site:
         for code in self.v.countries():
             issued = query.Filters(issuers=[code])
             aimed = query.Filters(targets=[code])
+            by, at = self.v.matching(issued), self.v.matching(aimed)
             self.page(
                 "country.html",
                 country_page(code),
                 code=code,
-                issued=[self.v.row(e, issued) for e in reversed(self.v.matching(issued))],
-                aimed=[self.v.row(e, aimed) for e in reversed(self.v.matching(aimed))],
+                issued=[self.v.row(e, issued) for e in reversed(by[-LIST_MAX:])],
+                aimed=[self.v.row(e, aimed) for e in reversed(at[-LIST_MAX:])],
+                issued_total=len(by),
+                aimed_total=len(at),
             )
         self.page("countries.html", "countries/index.html", countries=self.v.countries())
 
