@@ -192,6 +192,19 @@ def test_timeline_country_keys_list_what_the_timeline_command_lists(site: Path, 
         assert shown == expected, code
 
 
+def test_country_pages_list_what_issuer_and_target_list(bundled) -> None:
+    from retracker.site.views import filter_keys
+
+    keys = filter_keys(bundled.events)
+    for code in keys.country_options:
+        for option, found in (("issuers", keys.by_issuer), ("targets", keys.by_target)):
+            expected = query.filter_events(bundled.events, query.Filters(**{option: [code]}))
+            assert [e.id for e in found.get(code, [])] == [e.id for e in expected], (option, code)
+    for key in vocab.MATERIALS:
+        expected = query.filter_events(bundled.events, query.Filters(materials=[key]))
+        assert [e.id for e in keys.by_material.get(key, [])] == [e.id for e in expected], key
+
+
 def test_timeline_sb_matches_the_cli(site: Path) -> None:
     from typer.testing import CliRunner
 

@@ -29,6 +29,8 @@ from .views import (
     event_page,
     feed_updated,
     material_page,
+    series_for,
+    series_view,
     views_for,
 )
 
@@ -92,7 +94,14 @@ def check_base_url(base_url: str | None) -> str | None:
 class _Site:
     """One build: the views, the template environment and the writer."""
 
-    def __init__(self, views: Views, writer: output.SiteWriter, base_url: str | None, repo_url: str) -> None:
+    def __init__(
+        self,
+        views: Views,
+        writer: output.SiteWriter,
+        base_url: str | None,
+        repo_url: str,
+        series: list[Any],
+    ) -> None:
         self.v = views
         self.writer = writer
         self.base_url = base_url
@@ -104,6 +113,7 @@ class _Site:
             for name, data in self.assets.items()
         }
         self.pages = 0
+        self.series = series
         self._row_modules: dict[str, Any] = {}
         self._rows: dict[tuple[str, str, str, str | None], Markup] = {}
 
@@ -223,7 +233,7 @@ class _Site:
         counts = []
         for key, material in vocab.MATERIALS.items():
             f = query.Filters(materials=[key])
-            events = self.v.matching(f)
+            events = self.v.with_material(key)
             counts.append((material, len(events)))
             svg, caption = self.v.chart_svg(key)
             self.page(
@@ -237,7 +247,7 @@ class _Site:
                 caption=caption,
                 members=list(material.members),
                 groups=vocab.groups_of(key),
-                series=None,
+                series=[series_view(x) for x in series_for(self.series, key)],
             )
         self.page("materials.html", "materials/index.html", materials=counts)
 
@@ -245,7 +255,7 @@ class _Site:
         for code in self.v.countries():
             issued = query.Filters(issuers=[code])
             aimed = query.Filters(targets=[code])
-            by, at = self.v.matching(issued), self.v.matching(aimed)
+            by, at = self.v.keys.by_issuer.get(code, []), self.v.keys.by_target.get(code, [])
             self.page(
                 "country.html",
                 country_page(code),
@@ -303,7 +313,8 @@ def render_site(
     if lang not in ("en", "zh"):
         raise RetrackerError(f"unknown site language '{lang}'", hint="en or zh")
     writer = output.SiteWriter(folder)
-    site = _Site(views_for(ds, on, lang), writer, check_base_url(base_url), repo_url)
+    series = _series(ds)
+    site = _Site(views_for(ds, on, lang), writer, check_base_url(base_url), repo_url, series)
     site.build()
     writer.finish()
     return tuple(writer.files)
@@ -333,6 +344,25 @@ def build_site(
         raise
     pages = sum(1 for f in files if f.endswith(".html"))
     return BuildReport(out, files, pages, len(ds.events))
+
+
+def _series(ds: Dataset) -> list[Any]:
+    """The log's trade series (none when the package has no series module or the log no
+    series folder); a series file that does not load is refused like an event file."""
+    try:
+        from .. import series
+    except ImportError:
+        return []
+    if ds.root is None:
+        return []
+    found = series.load_series(ds.root)
+    if found.errors:
+        raise RetrackerError(
+            f"{len(found.errors)} error(s) in the series files (first: {found.errors[0]}); "
+            "the site would leave them out",
+            hint="run `retracker lint` and fix them first",
+        )
+    return sorted(found.series, key=lambda s: s.id)
 
 
 def _refuse_unread(ds: Dataset) -> None:

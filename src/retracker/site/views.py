@@ -50,20 +50,26 @@ def country_page(code: str) -> str:
 
 @dataclass
 class Keys:
-    """Which ``--element`` and ``--country`` terms find each event, as ``retracker timeline``
-    widens them: computed once from the library's reach tables, read by the timeline's
-    ``data-element`` and ``data-country`` attributes (the script only compares keys)."""
+    """Which ``--element``, ``--country``, ``--issuer`` and ``--target`` terms find each live
+    event, as ``retracker timeline`` widens them: computed once from the library's reach
+    tables. The timeline's ``data-element`` and ``data-country`` attributes carry them (the
+    script only compares keys), and the material and country pages list from them."""
 
     materials: dict[str, list[str]]
     countries: dict[str, list[str]]
     material_options: list[str]
     country_options: list[str]
+    by_material: dict[str, list[model.Event]]
+    by_issuer: dict[str, list[model.Event]]
+    by_target: dict[str, list[model.Event]]
 
 
 def filter_keys(events: Sequence[model.Event], named_by: Sequence[model.Event] = ()) -> Keys:
-    """For each event, the material keys ``k`` with ``timeline -e k`` listing it and the
-    country codes ``c`` with ``timeline -c c`` listing it (``c`` among the codes the
-    events and ``named_by`` name, and the members of the groups they name)."""
+    """For each event (in date order, withdrawn ones left out as the commands leave them out),
+    the material keys ``k`` with ``timeline -e k`` listing it and the country codes ``c``
+    with ``timeline -c c`` listing it (``c`` among the codes the events and ``named_by``
+    name, and the members of the groups they name); and per key or code, the events that
+    ``-e k``, ``--issuer c`` and ``--target c`` list, in date order."""
     finds: dict[str, list[str]] = defaultdict(list)  # an event's material -> the keys that find it
     for key in vocab.MATERIALS:
         for carried in query.material_reach((key,)):
@@ -78,19 +84,24 @@ def filter_keys(events: Sequence[model.Event], named_by: Sequence[model.Event] =
             acts[carried].append(code)
         for carried in query.country_reach((code,), targets=True):
             aimed[carried].append(code)
-    materials: dict[str, list[str]] = {}
-    countries: dict[str, list[str]] = {}
-    used_m: set[str] = set()
+    keys = Keys({}, {}, [], codes, defaultdict(list), defaultdict(list), defaultdict(list))
     for e in events:
-        ms = {k for m in e.materials for k in finds.get(m, ())}
-        cs = {c for a in (e.issuer, *e.parties) for c in acts.get(a, ())}
-        cs |= {c for t in e.targets for c in aimed.get(t, ())}
-        materials[e.id] = sorted(ms)
-        countries[e.id] = sorted(cs)
-        used_m |= ms
+        if e.withdrawn is not None:
+            continue
+        ms = sorted({k for m in e.materials for k in finds.get(m, ())})
+        by = {c for a in (e.issuer, *e.parties) for c in acts.get(a, ())}
+        at = {c for t in e.targets for c in aimed.get(t, ())}
+        keys.materials[e.id] = ms
+        keys.countries[e.id] = sorted(by | at)
+        for k in ms:
+            keys.by_material[k].append(e)
+        for c in sorted(by):
+            keys.by_issuer[c].append(e)
+        for c in sorted(at):
+            keys.by_target[c].append(e)
     order = {"group": 0, "element": 1, "material": 2}
-    options = sorted(used_m, key=lambda k: (order[vocab.MATERIALS[k].type], k))
-    return Keys(materials, countries, options, codes)
+    keys.material_options = sorted(keys.by_material, key=lambda k: (order[vocab.MATERIALS[k].type], k))
+    return keys
 
 
 def aliases(keys: Keys) -> dict[str, dict[str, str]]:
@@ -224,14 +235,15 @@ class Views:
 
     # ---------------------------------------------------------------- material, country
 
-    def matching(self, f: query.Filters) -> list[model.Event]:
-        return query.filter_events(self.ds.events, f)
+    def with_material(self, key: str) -> list[model.Event]:
+        """``timeline -e KEY``: the events, in date order."""
+        return self.keys.by_material.get(key, [])
 
     def chart_svg(self, key: str) -> tuple[str | None, str]:
         """``retracker chart -e KEY`` on the build's day, as the SVG ``--svg`` writes; None
         when no measure has a status in the window."""
         f = query.Filters(materials=[key])
-        measures = [e for e in self.matching(f) if e.is_measure]
+        measures = [e for e in self.with_material(key) if e.is_measure]
         first = min((e.date for e in measures), default=self.on)
         last = max(self.on, self.coverage or self.on, *(e.date for e in measures))
         caption = (
@@ -291,3 +303,69 @@ def feed_updated(event: model.Event) -> dt.date:
 
 def any_event_json(events: Iterable[model.Event]) -> list[dict[str, Any]]:
     return [e.to_json() for e in events]
+
+
+# ------------------------------------------------------------------ trade series
+
+
+@dataclass
+class Bar:
+    """One point of a series drawn as a bar (SVG user units of a 1000 x 220 box)."""
+
+    x: float
+    width: float
+    y: float
+    height: float
+    point: dict[str, Any]
+
+
+@dataclass
+class SeriesView:
+    series: Any
+    points: list[dict[str, Any]]
+    bars: list[Bar]
+    top: float
+    ticks: list[tuple[float, str]]
+
+
+CHART_W, CHART_H, CHART_TOP = 1000.0, 200.0, 10.0
+
+
+def series_view(series: Any) -> SeriesView:
+    """A series as the material page shows it: every point (from the series library's
+    :func:`points_as_dicts`) and a bar per point; a combined period (January-February) is
+    one bar as wide as its months."""
+    from ..series import month_index, points_as_dicts
+
+    points = points_as_dicts(series)
+    first = min(month_index(p["start"]) for p in points)
+    last = max(month_index(p["end"]) for p in points)
+    months = last - first + 1
+    top = max((float(p["value"]) for p in points), default=0.0) or 1.0
+    step = CHART_W / months
+    bars = []
+    for p in points:
+        a, b = month_index(p["start"]) - first, month_index(p["end"]) - first + 1
+        height = round(CHART_H * float(p["value"]) / top, 2)
+        bars.append(
+            Bar(round(a * step + step * 0.1, 2), round((b - a) * step - step * 0.2, 2),
+                round(CHART_TOP + CHART_H - height, 2), height, p)
+        )  # fmt: skip
+    ticks = []
+    for i in range(months):
+        label = _month_label(first + i)
+        if label.endswith("-01") or i == 0:
+            ticks.append((round(i * step, 2), label[:4] if label.endswith("-01") else label))
+    return SeriesView(series, points, bars, top, ticks)
+
+
+def _month_label(index: int) -> str:
+    from ..series import month_text
+
+    return month_text(index)
+
+
+def series_for(all_series: Sequence[Any], key: str) -> list[Any]:
+    """The series whose materials ``-e KEY`` finds (the same widening as events)."""
+    reach = query.material_reach((key,))
+    return [s for s in all_series if any(m in reach for m in s.materials)]
