@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import re
 import shutil
 from dataclasses import dataclass
@@ -61,6 +62,7 @@ def _environment() -> jinja2.Environment:
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
+        auto_reload=False,  # one build: never stat the templates again
         trim_blocks=True,
         lstrip_blocks=True,
     )
@@ -114,6 +116,8 @@ class _Site:
         }
         self.pages = 0
         self.series = series
+        root = views.ds.root
+        self.data_root = os.path.abspath(root) if root is not None else None
         self._row_modules: dict[str, Any] = {}
         self._rows: dict[tuple[str, str, str, str | None], Markup] = {}
 
@@ -212,12 +216,10 @@ class _Site:
         rel = event_page(event.id)
         path = self.v.ds.paths.get(event.id)
         edit = None
-        if path is not None and self.v.ds.root is not None:
-            try:
-                inside = path.resolve().relative_to(self.v.ds.root.resolve()).as_posix()
-                edit = f"{self.repo_url}/edit/main/data/{inside}"
-            except ValueError:
-                edit = None
+        if path is not None and self.data_root is not None:
+            inside = os.path.relpath(os.path.abspath(path), self.data_root)
+            if not inside.startswith(".."):
+                edit = f"{self.repo_url}/edit/main/data/{Path(inside).as_posix()}"
         self.page(
             "event.html",
             rel,
