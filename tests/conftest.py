@@ -126,3 +126,64 @@ def malformed(diag: Diagnostic) -> list[str]:
     if diag.severity not in ("error", "warning"):
         wrong.append(f"severity {diag.severity!r}")
     return wrong
+
+
+# ---- trade series (issue 13): a valid series file to break or to chart
+
+SERIES_MODELINE = "# yaml-language-server: $schema=../../schema/series.schema.json"
+
+
+def source(quote: str, url: str = "https://example.org/page") -> dict[str, Any]:
+    return {"url": url, "kind": "news", "publisher": "Example News", "date": "2025-05-20", "quote": quote}
+
+
+def series_dict(**overrides: Any) -> dict[str, Any]:
+    """A valid series: a stated month, a derived one, a disputed one, a combined period, totals."""
+    base: dict[str, Any] = {
+        "id": "cn-exports-test-world",
+        "title": "China's exports of test magnets, all destinations",
+        "title_zh": "测试",
+        "unit": "t",
+        "materials": ["rare-earth-magnets"],
+        "flow": "export",
+        "reporter": "CN",
+        "partner": "world",
+        "frequency": "monthly",
+        "summary": "Test series.",
+        "points": [
+            {"period": "2025-01/2025-02", "value": 9000, "sources": [source("9,000 tons in two months")]},
+            {"period": "2025-03", "value": 5000, "sources": [source("5,000 metric tons in March")]},
+            {"period": "2025-04", "value": 2626, "sources": [source("exports of 2,626 metric tons")]},
+            {
+                "period": "2025-05",
+                "value": 1238,
+                "derived": {"from": ["2025-04"], "how": "April less 52.9%"},
+                "sources": [source("down 52.9% from April")],
+            },
+            {
+                "period": "2025-06",
+                "value": 3188,
+                "disputed": True,
+                "alternatives": [{"value": 3187, "sources": [source("3,187 t", "https://example.org/b")]}],
+                "sources": [source("3,188 tonnes")],
+            },
+        ],
+        "totals": [
+            {"from": "2025-01", "to": "2025-06", "value": 21052, "sources": [source("21,052 t in H1")]},
+            {"from": "2025-03", "to": "2025-04", "value": 7700, "sources": [source("7,700")], "note": "rev"},
+        ],
+    }
+    for key, value in overrides.items():
+        if value is None:
+            base.pop(key, None)
+        else:
+            base[key] = value
+    return base
+
+
+def write_series(folder: Path, data: dict[str, Any], name: str | None = None, modeline: bool = True) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name or data['id']}.yaml"
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    path.write_text((SERIES_MODELINE + "\n" if modeline else "") + text, encoding="utf-8")
+    return path

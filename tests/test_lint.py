@@ -12,7 +12,7 @@ from retracker import lint_paths
 from retracker.lint import REGISTRY, codes_markdown
 from retracker.report import FORMATTERS, escape_data, escape_property
 
-from .conftest import LogBuilder, dump, event_dict
+from .conftest import LogBuilder, dump, event_dict, series_dict, write_series
 
 A = "2025-04-04-cn-mofcom-gacc-18-test-measure"
 B = "2025-11-07-cn-mofcom-gacc-70-test-suspension"
@@ -309,6 +309,30 @@ BREAKERS = {
         id="2025-05-01-cn-todo", date="2025-05-01", instrument_key=None, summary="TO" + "DO"
     ),
 }
+
+
+SERIES_BAD = Path(__file__).resolve().parent / "fixtures" / "series-bad" / "series"
+
+
+def _series_fixture(code: str):
+    """Copy the hostile series fixture named after ``code`` into the log's series/ folder."""
+
+    def write(log: LogBuilder) -> None:
+        src = sorted(SERIES_BAD.glob(code.lower() + "-*.yaml"))[0]
+        (log.root / "series").mkdir(exist_ok=True)
+        (log.root / "series" / src.name).write_bytes(src.read_bytes())
+
+    return write
+
+
+def _quote_without_number(log: LogBuilder) -> None:
+    data = series_dict()
+    data["points"][1]["sources"][0]["quote"] = "exports fell sharply"
+    write_series(log.root / "series", data)
+
+
+BREAKERS.update({code: _series_fixture(code) for code in REGISTRY if code.startswith("RT4")})
+BREAKERS["RT414"] = _quote_without_number
 
 
 def test_every_code_has_a_breaker() -> None:

@@ -88,6 +88,16 @@ _register("RT301", "no-source", "an event without any source")
 _register("RT302", "url-scheme", "a source URL that is not http(s)")
 
 
+def _register_series_codes() -> None:
+    from .series import CODES
+
+    for code, (name, severity, description) in CODES.items():
+        _register(code, name, description, severity)
+
+
+_register_series_codes()  # series files (data/series/*.yaml): see series.py
+
+
 def _diag(ds: Dataset, event: model.Event, loc: tuple, code: str, message: str, **kw) -> Diagnostic:
     path = ds.path_of(event)
     line, col = ds.locate(path, loc) if path else (1, 1)
@@ -714,11 +724,14 @@ def lint_paths(
     links: dict[str, bool] = {}
     context = list(iter_event_files(root / "events", links)) if root else []
     chosen = _expand(given, links, root) if given else context
+    chosen, series_chosen = _split_series(chosen, root, given)
     dataset_files = [p for p in chosen if metafile.is_dataset_file(p, root)]
+    if given and not chosen:  # only series files asked about: no event needs loading
+        context = []
     files = _unique([*context, *chosen]) if given else context
     meta_files = set(dataset_files)  # a set: a walk over many logs finds many dataset files
     files = [p for p in files if p not in meta_files]
-    report_on = {_key(p) for p in chosen} if given else None
+    report_on = {_key(p) for p in [*chosen, *series_chosen]} if given else None
     one_event = [c for c in REGISTRY.values() if c.code in PER_EVENT and c.run and c.code not in skip]
     early: list[Diagnostic] = []
 
@@ -738,13 +751,31 @@ def lint_paths(
         else:
             diags.extend(d for d in meta_diags)
     ds = Dataset(root, events, ev_paths, diags, meta, docs)
-    found = diags + early + run_checks(ds, skip=PER_EVENT | skip)
+    found = diags + early + run_checks(ds, skip=PER_EVENT | skip) + _lint_series(series_chosen, skip)
     if report_on is not None:  # report on the files asked about; the rest of the log is context
         found = [d for d in found if _key(Path(d.path)) in report_on]
     else:
         found = meta_diags + found
     found = sorted(set(found), key=lambda d: (d.path, d.line, d.col, d.code))
-    return LintResult(found, [str(p) for p in chosen], root)
+    return LintResult(found, [str(p) for p in [*chosen, *series_chosen]], root)
+
+
+def _split_series(chosen: list[Path], root: Path | None, given: list[Path]) -> tuple[list[Path], list[Path]]:
+    """Event (and dataset) files apart from series files (a file in a folder named series);
+    with nothing given, the log's own series/ folder is linted too."""
+    from .series import is_series_file, series_files
+
+    series = [p for p in chosen if is_series_file(p)]
+    others = [p for p in chosen if not is_series_file(p)]
+    if not given and root is not None:
+        series = series_files(root)
+    return others, series
+
+
+def _lint_series(paths: list[Path], skip: set[str]) -> list[Diagnostic]:
+    from .series import load_series_files
+
+    return [d for d in load_series_files(paths).diagnostics if d.code not in skip]
 
 
 def _ignorable(codes: Iterable[str]) -> set[str]:
@@ -780,6 +811,7 @@ def _expand(given: list[Path], links: dict[str, bool], root: Path | None = None)
     """
     out: list[Path] = []
     inside = (_key(root / "events") + os.sep, _key(root / metafile.NAME)) if root is not None else None
+    series_dir = _key(root / "series") + os.sep if root is not None else None
     for path in given:
         walk = path.is_dir() and not path.is_symlink() and path.suffix != ".yaml"
         if not walk:
@@ -787,7 +819,8 @@ def _expand(given: list[Path], links: dict[str, bool], root: Path | None = None)
             continue
         for found in iter_event_files(path, links):
             key = _key(found)
-            if inside is None or key.startswith(inside[0]) or key == inside[1] or key == inside[0][:-1]:
+            in_series = series_dir is not None and os.path.dirname(key) + os.sep == series_dir
+            if inside is None or key.startswith(inside[0]) or key in (inside[1], inside[0][:-1]) or in_series:
                 out.append(found)
     return out
 
