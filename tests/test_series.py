@@ -226,8 +226,13 @@ def test_quotes_match_the_number_as_printed() -> None:
     assert _quoted(2626, [src("exports of 2,626 metric tons")])
     assert _quoted(2626, [src("2 626 t")])
     assert _quoted(1237.5, [src("1,237.5 tonnes")])
+    assert _quoted(1530, [src("im November 1.530 Kilogramm Gallium")])  # a German thousands point
+    assert _quoted(10468.3, [src("в январе-феврале 10468,3")])  # a decimal comma
+    assert _quoted(7580, [src("China exported 7.58 tons of gallium")])  # tonnes for a kg series
+    assert _quoted(0, [src("no exports in August")])  # a zero is not checked
     assert not _quoted(262, [src("2,626 t")])
     assert not _quoted(26, [src("2.6 thousand")])
+    assert not _quoted(2626, [src("in 2025, 626 t")])
 
 
 def test_lint_cli_on_series_exits_1_with_located_errors() -> None:

@@ -20,6 +20,7 @@ The format is the one in CONTRIBUTING.md ("Series files"). This module holds
 from __future__ import annotations
 
 import calendar
+import contextlib
 import datetime as dt
 import difflib
 import math
@@ -685,16 +686,31 @@ def _digits(value: float) -> str:
     return f"{value:.6g}" if abs(value) < 1e6 else str(value)
 
 
-_SEPARATORS = re.compile(r"(?<=\d)[,\s\u00a0\u202f\u2009，'](?=\d{3})")
+_NUMBER = re.compile(r"\d+(?:[,.'\u00a0\u202f\u2009 ]\d{3})*(?:[.,]\d+)?")
+
+
+def _readings(token: str) -> set[float]:
+    """A printed number read with '.' as the decimal point (2,626.5) and with ',' (2.626,5)."""
+    out = set()
+    for thousands, decimal in ((",", "."), (".", ",")):
+        grouped = rf"[{re.escape(thousands)}'\u00a0\u202f\u2009 ](?=\d{{3}}(?!\d))"
+        text = re.sub(grouped, "", token).replace(decimal, ".")
+        with contextlib.suppress(ValueError):
+            out.add(float(text))
+    return out
 
 
 def _quoted(value: float, sources: Iterable[model.Source]) -> bool:
-    """Whether a quote holds the value's digits (thousands separators ignored)."""
-    digits = _digits(value)
+    """Whether a quote prints the value: in either decimal convention (2,626 t, 1.530 kg,
+    10468,3), or in the other unit (7.58 tons for 7,580 kg). A zero is not checked: pages
+    say "no exports"."""
+    if value == 0:
+        return True
     for source in sources:
-        text = _SEPARATORS.sub("", source.quote or "")
-        if re.search(rf"(?<![\d.]){re.escape(digits)}(?!\d)", text):
-            return True
+        for token in _NUMBER.findall(source.quote or ""):
+            for number in _readings(token):
+                if any(math.isclose(number * factor, value, rel_tol=1e-9) for factor in (1, 1000, 0.001)):
+                    return True
     return False
 
 
