@@ -164,7 +164,7 @@ def test_sqlite_status_spans_mark_projections(tmp_path: Path, real: retracker.Da
     ex.write_sqlite(real.events, db, ds=real)
     with contextlib.closing(sqlite3.connect(db)) as con:
         rows = con.execute("SELECT since, projected FROM status_spans").fetchall()
-        assert con.execute("PRAGMA user_version").fetchone()[0] == ex.SQLITE_SCHEMA_VERSION == 2
+        assert con.execute("PRAGMA user_version").fetchone()[0] == ex.SQLITE_SCHEMA_VERSION == 3
     assert rows
     coverage = real.coverage.isoformat()
     for since, projected in rows:

@@ -7,6 +7,7 @@ The library API (the CLI is a thin adapter over it)::
     retracker.events_for(ds, material="Sb")       # filters, as `retracker show --element Sb`
     retracker.lint_paths(["data/events"])         # diagnostics as values
     retracker.StatusEngine(ds).status(id, date)   # what is in force
+    retracker.load_series()                       # the trade series (data/series/)
 
 Names are imported lazily so that `retracker --version` stays fast.
 """
@@ -31,6 +32,8 @@ _EXPORTS = {
     "parse_when": "query",
     "StatusEngine": "status",
     "export": "export",
+    "load_series": "series",
+    "points_as_dicts": "series",
 }
 
 __all__ = ["__version__", *_EXPORTS]

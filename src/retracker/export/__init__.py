@@ -104,12 +104,14 @@ def export(
     output: Path | None = None,
     *,
     ds: Dataset | None = None,
+    series: Sequence[Any] = (),
 ) -> str | None:
     """Export ``events`` as ``fmt``; return the text when ``output`` is None, else write the file.
 
     ``ds`` is the dataset the events come from: the ICS export reads its coverage date (the
     DTSTAMP) and its relations (extended and revoked ends), the SQLite export records its
-    coverage. SQLite needs an ``output`` path. Problems the user can fix (an unknown format,
+    coverage. SQLite needs an ``output`` path; it also holds the trade ``series`` given (tables
+    ``series`` and ``series_points``). Problems the user can fix (an unknown format,
     a folder that does not exist, a non-finite number in an event) raise
     :class:`~retracker.diagnostics.RetrackerError`.
     """
@@ -121,7 +123,7 @@ def export(
             raise RetrackerError(
                 "the sqlite format needs an output file", hint="pass an output path, e.g. events.sqlite"
             )
-        _writing(output, lambda: write_sqlite(ordered, output, ds=ds))
+        _writing(output, lambda: write_sqlite(ordered, output, ds=ds, series=series))
         return None
     text = _RENDERERS[fmt](ordered, ds)
     if output is None:

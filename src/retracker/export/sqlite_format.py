@@ -20,7 +20,7 @@ from .common import json_dumps, sort_events
 if TYPE_CHECKING:
     from ..dataset import Dataset
 
-SQLITE_SCHEMA_VERSION = 2
+SQLITE_SCHEMA_VERSION = 3
 """``PRAGMA user_version`` of the SQLite export; bumped when :data:`SCHEMA_SQL` changes."""
 
 
@@ -105,6 +105,37 @@ CREATE TABLE status_spans (
     parts TEXT,                         -- JSON {part: status} when parts differ, else NULL
     projected INTEGER NOT NULL          -- 1 when the span begins after the log's coverage date
 );
+-- Trade series (data/series/): one row per series, one per point (`retracker figures`).
+CREATE TABLE series (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    title_zh TEXT,
+    unit TEXT NOT NULL,                 -- t or kg: the unit of every value of the series
+    materials TEXT NOT NULL,            -- material keys, space-separated (join material_matches)
+    flow TEXT NOT NULL,                 -- export or import
+    reporter TEXT NOT NULL,
+    partner TEXT NOT NULL,              -- an ISO code, or world
+    frequency TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    notes TEXT,
+    first TEXT NOT NULL,                -- first and last month, YYYY-MM
+    last TEXT NOT NULL,
+    json TEXT NOT NULL                  -- the series file's fields as JSON
+);
+CREATE TABLE series_points (
+    series_id TEXT NOT NULL REFERENCES series(id),
+    period TEXT NOT NULL,               -- YYYY-MM, or YYYY-MM/YYYY-MM when only the sum is published
+    start TEXT NOT NULL,                -- first and last month of the period, YYYY-MM
+    end TEXT NOT NULL,
+    value REAL NOT NULL,
+    unit TEXT NOT NULL,
+    derived INTEGER NOT NULL,           -- 1 when no page states the value (see how)
+    how TEXT,
+    disputed INTEGER NOT NULL,          -- 1 when sources disagree (alternatives in series.json)
+    note TEXT,
+    source_urls TEXT NOT NULL,          -- space-separated
+    PRIMARY KEY (series_id, period)
+);
 CREATE INDEX events_kind ON events(kind);
 CREATE INDEX events_date ON events(date);
 CREATE INDEX materials_material ON materials(material);
@@ -130,8 +161,11 @@ The default tokenizer splits on spaces and punctuation: Chinese text is one toke
 so search ``title_zh`` with ``LIKE`` instead."""
 
 
-def write_sqlite(events: Iterable[Event], path: Path, *, ds: Dataset | None = None) -> None:
-    """Write the events to a new SQLite database at ``path``, atomically.
+def write_sqlite(
+    events: Iterable[Event], path: Path, *, ds: Dataset | None = None, series: Sequence[Any] = ()
+) -> None:
+    """Write the events (and the trade ``series``, when given) to a new SQLite database at
+    ``path``, atomically.
 
     The database is built in a temporary file beside ``path``, checked with SQLite's
     ``integrity_check`` and renamed over it once complete; ``ds`` (optional) adds its
@@ -147,13 +181,13 @@ def write_sqlite(events: Iterable[Event], path: Path, *, ds: Dataset | None = No
     ordered = sort_events(events)
     try:
         with atomic_path(path) as temp:
-            _build(temp, ordered, ds)
+            _build(temp, ordered, ds, series)
             _settle_sidecars(Path(path))
     except sqlite3.Error as exc:
         raise RetrackerError(f"cannot write {path}: SQLite: {exc}") from None
 
 
-def _build(temp: Path, ordered: Sequence[Event], ds: Dataset | None) -> None:
+def _build(temp: Path, ordered: Sequence[Event], ds: Dataset | None, series: Sequence[Any] = ()) -> None:
     with contextlib.closing(sqlite3.connect(temp)) as con:
         con.execute("PRAGMA journal_mode = OFF")
         con.execute("PRAGMA synchronous = OFF")
@@ -162,6 +196,7 @@ def _build(temp: Path, ordered: Sequence[Event], ds: Dataset | None) -> None:
         with con:
             _fill(con, ordered, fts=fts)
             _fill_spans(con, ordered, ds)
+            _fill_series(con, series)
             _write_meta(con, ds, fts=fts)
         con.execute(f"PRAGMA user_version = {SQLITE_SCHEMA_VERSION}")
         verdict = con.execute("PRAGMA integrity_check").fetchone()[0]
@@ -314,3 +349,27 @@ def _span_row(event_id: str, span: Any, coverage: dt.date | None) -> tuple[Any, 
 def _fts_row(e: Event) -> tuple[Any, ...]:
     source_titles = "\n".join(s.title for s in e.sources if s.title)
     return (e.id, e.title, e.title_zh, e.summary, e.instrument, " ".join(e.tags), source_titles)
+
+
+def _fill_series(con: sqlite3.Connection, found: Sequence[Any]) -> None:
+    """The trade series and their points (see retracker.series.points_as_dicts)."""
+    from ..series import points_as_dicts
+
+    for s in sorted(found, key=lambda s: s.id):
+        data = json_dumps(s.to_json(), s.id, separators=(",", ":"))
+        row = (s.id, s.title, s.title_zh, s.unit, " ".join(s.materials), s.flow, s.reporter, s.partner)
+        con.execute(
+            "INSERT INTO series VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (*row, s.frequency, s.summary, s.notes, s.first, s.last, data),
+        )
+        con.executemany(
+            "INSERT INTO series_points VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            map(_point_row, points_as_dicts(s), [s.id] * len(s.points)),
+        )
+
+
+def _point_row(p: dict[str, Any], series_id: str) -> tuple[Any, ...]:
+    return (
+        series_id, p["period"], p["start"], p["end"], p["value"], p["unit"], int(p["derived"]),
+        p["how"], int(p["disputed"]), p["note"], " ".join(p["source_urls"]),
+    )  # fmt: skip
