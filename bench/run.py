@@ -26,6 +26,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -69,7 +70,11 @@ SIZE_RATIOS = [
     ("lint", "cjs", "<= 0.10 @10k T3", 10_000),
     ("export", "bare", "", None),
     ("export", "jq", "", None),
+    ("site", "export", "", None),
 ]
+
+SITE_ON = "2026-12-02"
+"""The day `retracker site` is built as of (pinned: the same pages every run)."""
 
 
 # ------------------------------------------------------------------ commands and runs
@@ -167,6 +172,7 @@ def run_once(
 
 def last_line(text: str) -> str:
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    lines = [line for line in lines if not line.startswith("log: ")] or lines  # the log footer
     return lines[-1][:200] if lines else ""
 
 
@@ -444,6 +450,15 @@ def report(
             "timeline's warm-up, the first run on each log (it builds retracker's index), s: "
             + ", ".join(first)
         )
+    rates = []
+    for n in sizes:
+        c = find.get((n, "site"))
+        pages = re.search(r"(\d+) page\(s\)", c.stderr_tail) if c and c.times else None
+        if c and pages:
+            wall, count = summary(c.times)["median"], int(pages[1])
+            rates.append(f"{n:,}: {count:,} pages in {wall:.2f} s, {count / wall:,.0f} pages/s")
+    if rates:
+        out.append("site, pages per second (median run): " + "; ".join(rates))
     out += ["", "Per log size, peak RSS MiB"]
     rows = [[label[k], *[mem_cell(find.get((n, k))) for n in sizes]] for k in keys]
     out += [render_table(headers, rows), ""]
@@ -516,6 +531,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=None, help="generator seed (default: fixed)")
     parser.add_argument("--regenerate", action="store_true", help="ignore the cached logs")
     parser.add_argument("--timeout", type=float, default=1800.0, help="seconds before a run is killed")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="time only these commands on the logs (keys, comma-separated: site,export); "
+        "the minimal app always runs",
+    )
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
@@ -608,6 +629,13 @@ def main(argv: list[str] | None = None) -> int:
                 [*rd, "export", "--format", "json"],
                 optional=True,
             ),
+            Cmd(
+                "site",
+                f"retracker site -o DIR --on {SITE_ON}",
+                "site",
+                [*rd, "site", "-o", str(OUT / "site" / f"n{n}"), "--on", SITE_ON],
+                optional=True,
+            ),
             Cmd("bare", BARE, "bare parse", [py, str(HERE / "bare_parse.py"), str(root)]),
             Cmd(
                 "jq", "jq, select Sb over all.json", "jq", [jq or "jq", "-c", JQ_FILTER, "all.json"], cwd=root
@@ -627,9 +655,15 @@ def main(argv: list[str] | None = None) -> int:
                 argv = ["sh", "-c", script, cjs, str(schema)]
             cjs_cmd.argv = argv
         cmds.append(cjs_cmd)
+        only = {k.strip() for k in args.only.split(",") if k.strip()}
+        if only:
+            for cmd in cmds:
+                if cmd.key != "minimal" and cmd.key not in only and cmd.na is None:
+                    cmd.na = "not asked for (--only)"
         return cmds
 
     by_size = {n: data_commands(n, paths[n]) for n in sizes}
+    (OUT / "site").mkdir(parents=True, exist_ok=True)  # `retracker site -o` writes a folder in it
 
     # Bytecode for every module any command imports, before anything is measured: every
     # command runs once on a log of 100 events (generated if need be).

@@ -407,3 +407,65 @@ def test_bad_base_url_is_refused(log: LogBuilder, tmp_path: Path) -> None:
     ds = small_log(log)
     with pytest.raises(RetrackerError, match="base-url"):
         build_site(ds, tmp_path / "s", on=ON, base_url="javascript:alert(1)")
+
+
+def test_material_pages_show_the_series_figures_lists(site: Path, bundled) -> None:
+    from retracker import figures
+    from retracker.series import load_series
+
+    found = load_series(REPO / "data")
+    assert found.series and not found.errors
+    for key in ("Sb", "Ga", "rare-earths"):
+        listed = figures.matching(found.series, query.Filters(materials=[key]))
+        page = (site / "materials" / f"{key}.html").read_text()
+        assert re.findall(r'<section class="series" id="series-([^"]+)"', page) == [s.id for s in listed]
+        for series in listed:
+            block = page.split(f'id="series-{series.id}"')[1].split("</section>")[0]
+            assert block.count("<svg ") == 1 and f'id="derived-{series.id}"' in block
+            table = block.split('<table class="series-points"')[1]
+            assert table.count("<tr><td>") == len(series.points), (key, series.id)
+
+
+# ------------------------------------------------------------------ the command
+
+
+def test_site_command_builds_and_reports(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from retracker.cli import app
+
+    out = tmp_path / "site"
+    args = ["--data", str(REPO / "data"), "site", "-o", str(out), "--on", "2026-12-02"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "page(s)" in result.stderr and "as of 2026-12-02" in result.stderr
+    assert "after the log's coverage date" in result.stderr
+    assert (out / "index.html").is_file() and (out / "timeline.html").is_file()
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("keep")
+    refused = CliRunner().invoke(app, ["--data", str(REPO / "data"), "site", "-o", str(tmp_path / "mine")])
+    assert refused.exit_code == 2
+    assert "not empty" in refused.stderr and "Traceback" not in refused.output
+    bad = CliRunner().invoke(app, [*args, "--base-url", "ftp://x"])
+    assert bad.exit_code == 2 and "base-url" in bad.stderr
+
+
+def test_site_command_in_a_real_process_is_deterministic(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    outs = []
+    for name in ("a", "b"):
+        out = tmp_path / name
+        run = subprocess.run(
+            [sys.executable, "-m", "retracker", "--data", str(REPO / "data"), "site", "-o", str(out),
+             "--on", "2026-06-30", "--lang", "zh"],
+            capture_output=True, text=True, timeout=300, check=False,
+        )  # fmt: skip
+        assert run.returncode == 0, run.stderr
+        assert "wrote" in run.stderr
+        outs.append(out)
+    assert 'lang="zh"' in (outs[0] / "index.html").read_text()
+    files = sorted(p.relative_to(outs[0]).as_posix() for p in outs[0].rglob("*") if p.is_file())
+    for rel in files:
+        assert (outs[0] / rel).read_bytes() == (outs[1] / rel).read_bytes(), rel

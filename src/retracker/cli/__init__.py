@@ -24,6 +24,7 @@ from . import (  # noqa: F401  (each module registers its commands on import)
     reference,
     search,
     show,
+    site,
     status,
     timeline,
 )

@@ -148,6 +148,7 @@ Five common questions:
 Query:   timeline, show, status, upcoming, search, chart, export,
          materials, countries
 Curate:  new, lint, diff, schema
+Publish: site
 """
 
 app = typer.Typer(

@@ -30,8 +30,7 @@ from .views import (
     event_page,
     feed_updated,
     material_page,
-    series_for,
-    series_view,
+    series_views,
     views_for,
 )
 
@@ -70,8 +69,18 @@ def _environment() -> jinja2.Environment:
     env.filters["material_name"] = vocab.material_name
     env.filters["country_name"] = vocab.country_name
     env.filters["inverse"] = lambda kind: INVERSE.get(kind, kind)
+    env.filters["chart_markup"] = chart_markup
     env.globals["STATUSES"] = STATUSES
     return env
+
+
+def chart_markup(svg: str) -> Markup:
+    """The one trusted fragment a page includes unescaped: an SVG drawn by the library's
+    own renderers (:func:`retracker.chart.svg`, :func:`retracker.figures.svg`), which escape
+    every text they draw and load nothing."""
+    if not svg.startswith("<svg ") or "<script" in svg.lower():
+        raise RetrackerError("site: a chart is not a plain SVG")
+    return Markup(svg)
 
 
 def safe_url(url: str | None) -> str | None:
@@ -245,11 +254,11 @@ class _Site:
                 in_force=self.v.in_force(events, f),
                 rows=[self.v.row(e, f) for e in reversed(events[-LIST_MAX:])],
                 total=len(events),
-                chart_svg=Markup(svg) if svg else None,  # chart.svg escapes every text it draws
+                chart_svg=svg,
                 caption=caption,
                 members=list(material.members),
                 groups=vocab.groups_of(key),
-                series=[series_view(x) for x in series_for(self.series, key)],
+                series=series_views(self.series, key, self.v.ds, self.v.lang) if self.series else [],
             )
         self.page("materials.html", "materials/index.html", materials=counts)
 

@@ -309,63 +309,25 @@ def any_event_json(events: Iterable[model.Event]) -> list[dict[str, Any]]:
 
 
 @dataclass
-class Bar:
-    """One point of a series drawn as a bar (SVG user units of a 1000 x 220 box)."""
-
-    x: float
-    width: float
-    y: float
-    height: float
-    point: dict[str, Any]
-
-
-@dataclass
 class SeriesView:
+    """A trade series as a material page shows it: the chart `retracker figures --svg` draws
+    and every point (the series library's :func:`points_as_dicts`)."""
+
     series: Any
+    svg: str
     points: list[dict[str, Any]]
-    bars: list[Bar]
-    top: float
-    ticks: list[tuple[float, str]]
 
 
-CHART_W, CHART_H, CHART_TOP = 1000.0, 200.0, 10.0
+def series_views(all_series: Sequence[Any], key: str, ds: Dataset, lang: str) -> list[SeriesView]:
+    """The series ``retracker figures -e KEY`` lists, each drawn as ``figures`` draws it."""
+    from .. import figures
+    from ..series import points_as_dicts
 
-
-def series_view(series: Any) -> SeriesView:
-    """A series as the material page shows it: every point (from the series library's
-    :func:`points_as_dicts`) and a bar per point; a combined period (January-February) is
-    one bar as wide as its months."""
-    from ..series import month_index, points_as_dicts
-
-    points = points_as_dicts(series)
-    first = min(month_index(p["start"]) for p in points)
-    last = max(month_index(p["end"]) for p in points)
-    months = last - first + 1
-    top = max((float(p["value"]) for p in points), default=0.0) or 1.0
-    step = CHART_W / months
-    bars = []
-    for p in points:
-        a, b = month_index(p["start"]) - first, month_index(p["end"]) - first + 1
-        height = round(CHART_H * float(p["value"]) / top, 2)
-        bars.append(
-            Bar(round(a * step + step * 0.1, 2), round((b - a) * step - step * 0.2, 2),
-                round(CHART_TOP + CHART_H - height, 2), height, p)
-        )  # fmt: skip
-    ticks = []
-    for i in range(months):
-        label = _month_label(first + i)
-        if label.endswith("-01") or i == 0:
-            ticks.append((round(i * step, 2), label[:4] if label.endswith("-01") else label))
-    return SeriesView(series, points, bars, top, ticks)
-
-
-def _month_label(index: int) -> str:
-    from ..series import month_text
-
-    return month_text(index)
-
-
-def series_for(all_series: Sequence[Any], key: str) -> list[Any]:
-    """The series whose materials ``-e KEY`` finds (the same widening as events)."""
-    reach = query.material_reach((key,))
-    return [s for s in all_series if any(m in reach for m in s.materials)]
+    out = []
+    for s in figures.matching(all_series, query.Filters(materials=[key])):
+        picture = figures.svg(figures.plot(s, ds=ds, lang=lang), lang=lang)
+        # one page may hold several charts: their pattern ids must differ
+        picture = picture.replace('id="derived"', f'id="derived-{s.id}"')
+        picture = picture.replace("url(#derived)", f"url(#derived-{s.id})")
+        out.append(SeriesView(s, picture, points_as_dicts(s)))
+    return out
