@@ -242,6 +242,7 @@ class _Site:
 
     def materials(self) -> None:
         counts = []
+        drawn: dict[str, Any] = {}
         for key, material in vocab.MATERIALS.items():
             f = query.Filters(materials=[key])
             events = self.v.with_material(key)
@@ -258,7 +259,7 @@ class _Site:
                 caption=caption,
                 members=list(material.members),
                 groups=vocab.groups_of(key),
-                series=series_views(self.series, key, self.v.ds, self.v.lang) if self.series else [],
+                series=series_views(self.series, key, self.v.ds, self.v.lang, drawn) if self.series else [],
             )
         self.page("materials.html", "materials/index.html", materials=counts)
 

@@ -318,16 +318,23 @@ class SeriesView:
     points: list[dict[str, Any]]
 
 
-def series_views(all_series: Sequence[Any], key: str, ds: Dataset, lang: str) -> list[SeriesView]:
-    """The series ``retracker figures -e KEY`` lists, each drawn as ``figures`` draws it."""
+def series_views(
+    all_series: Sequence[Any], key: str, ds: Dataset, lang: str, drawn: dict[str, SeriesView] | None = None
+) -> list[SeriesView]:
+    """The series ``retracker figures -e KEY`` lists, each drawn as ``figures`` draws it
+    (``drawn`` keeps each series' drawing: a series shows on the page of every material in
+    its reach)."""
     from .. import figures
     from ..series import points_as_dicts
 
+    drawn = {} if drawn is None else drawn
     out = []
     for s in figures.matching(all_series, query.Filters(materials=[key])):
-        picture = figures.svg(figures.plot(s, ds=ds, lang=lang), lang=lang)
-        # one page may hold several charts: their pattern ids must differ
-        picture = picture.replace('id="derived"', f'id="derived-{s.id}"')
-        picture = picture.replace("url(#derived)", f"url(#derived-{s.id})")
-        out.append(SeriesView(s, picture, points_as_dicts(s)))
+        if s.id not in drawn:
+            picture = figures.svg(figures.plot(s, ds=ds, lang=lang), lang=lang)
+            # one page may hold several charts: their pattern ids must differ
+            picture = picture.replace('id="derived"', f'id="derived-{s.id}"')
+            picture = picture.replace("url(#derived)", f"url(#derived-{s.id})")
+            drawn[s.id] = SeriesView(s, picture, points_as_dicts(s))
+        out.append(drawn[s.id])
     return out
