@@ -49,3 +49,12 @@ def test_required_makes_a_missing_chromium_a_failure(tmp_path: Path) -> None:
     assert run.returncode != 0, run.stdout
     assert "RETRACKER_BROWSER_TESTS=required, but no Chromium at" in run.stdout
     assert "skipped" not in run.stdout.splitlines()[-1]
+
+
+def test_the_screenshot_tool_says_when_there_is_no_chromium(tmp_path: Path, monkeypatch, capsys) -> None:
+    from retracker import _screenshot
+
+    monkeypatch.setenv("RETRACKER_CHROMIUM", str(tmp_path / "no-chromium"))
+    assert _screenshot.main([str(tmp_path / "x.png")]) == 2
+    assert f"no Chromium at {tmp_path / 'no-chromium'}" in capsys.readouterr().err
+    assert not (tmp_path / "x.png").exists()

@@ -1,7 +1,8 @@
 """Browser tests: Playwright for Python driving the system's Chromium (Debian's `chromium` package).
 
 Playwright's own browser download is not reachable here or in CI, so the browser is launched with
-``executable_path``: ``$RETRACKER_CHROMIUM``, else ``/usr/bin/chromium``. When it (or the Python
+``executable_path``: ``$RETRACKER_CHROMIUM``, else ``/usr/bin/chromium``, with the flags of
+:mod:`retracker._screenshot` (which takes the README's screenshot the same way). When it (or the Python
 package ``playwright``) is missing, every browser test skips with one line; with
 ``RETRACKER_BROWSER_TESTS=required`` (set by ``.ci/run``) they fail instead.
 
@@ -27,24 +28,9 @@ from typing import Any
 
 import pytest
 
-DEFAULT_CHROMIUM = "/usr/bin/chromium"
+from retracker._screenshot import chromium_path, launch
+
 PREFIX = "retracker"
-# As the machine notes say: without the background-networking flags Chromium keeps opening
-# connections that a closed network refuses. Playwright's launch() already gives every browser a
-# new, empty user-data dir (a temporary one it deletes on close).
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-    "--no-first-run",
-]
-
-
-def chromium_path() -> str:
-    return os.environ.get("RETRACKER_CHROMIUM") or DEFAULT_CHROMIUM
 
 
 def browser_required() -> bool:
@@ -99,7 +85,7 @@ def browser() -> Iterator[Any]:
     manager = sync_playwright().start()
     try:
         try:
-            launched = manager.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
+            launched = launch(manager)
         except Error as exc:
             _unavailable(f"Chromium at {path} did not start: {str(exc).splitlines()[0]}")
         yield launched
