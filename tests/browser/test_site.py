@@ -99,6 +99,25 @@ def test_index_loads_with_no_console_error_and_no_failed_request(served: str, ta
 
 
 @pytest.mark.parametrize(
+    "path",
+    [
+        "timeline.html",
+        "materials/index.html",
+        "materials/rare-earths.html",
+        "countries/index.html",
+        "countries/CN.html",
+        "events/2012-03-13-us-eu-jp-wto-rare-earths-consultations.html",
+    ],
+)
+def test_other_pages_load_with_no_console_error_and_no_failed_request(
+    served: str, tab: Tab, path: str
+) -> None:
+    tab.open(served + path)
+    assert tab.page.locator("h1").count() == 1
+    assert tab.problems() == []
+
+
+@pytest.mark.parametrize(
     ("query", "cli_args"),
     [
         ("element=Sb", ["-e", "Sb"]),
