@@ -17,6 +17,12 @@ REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+def pytest_report_header(config: pytest.Config) -> str:
+    from tests.browser.conftest import report_header
+
+    return report_header()
+
+
 @pytest.fixture(autouse=True)
 def pinned_terminal(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Same output everywhere: fixed width, no colour, no forced terminal, a private cache."""

@@ -64,7 +64,9 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         _unavailable(reason)
 
 
-def pytest_report_header(config: pytest.Config) -> str:
+def report_header() -> str:
+    """The browser line of pytest's header (tests/conftest.py prints it: pytest reads this hook
+    only from the root conftest)."""
     path = chromium_path()
     mode = "required" if browser_required() else "skipped if missing"
     if not (shutil.which(path) or Path(path).is_file()):
