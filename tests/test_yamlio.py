@@ -116,3 +116,58 @@ def test_decode_bom_and_bad_bytes() -> None:
 
 def test_loader_name_is_reported() -> None:
     assert yamlio.LOADER_NAME in ("libyaml (C)", "pure Python")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        "~",
+        "null",
+        "Null",
+        "NULL",
+        "true",
+        "False",
+        "yes",
+        "NO",
+        "on",
+        "0",
+        "-1",
+        "+7",
+        "0x1f",
+        "0o17",
+        "1_000",
+        "1.5",
+        "-.inf",
+        ".NaN",
+        "1e3",
+        "2025-01-02",
+        "2025-01-02T10:00:00Z",
+        "<<",
+        "=",
+        "!x",
+        "&a",
+        "*a",
+        "Sb",
+        "rare-earths",
+        "MOFCOM 61/2025",
+        "12:30",
+        "190:20:30",
+        "über",
+        "0.",
+        "._",
+    ],
+)
+def test_the_fast_resolver_answers_as_pyyaml_does(value: str) -> None:
+    """EventLoader.resolve skips PyYAML's path-resolver bookkeeping (it has none); its tags
+    are the general resolver's, for plain and quoted scalars and for collections."""
+    import yaml
+    from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    assert not yamlio.EventLoader.yaml_path_resolvers
+    general = yaml.resolver.BaseResolver.resolve
+    loader = yamlio.EventLoader("")
+    for implicit in ((True, False), (False, True), (False, False)):
+        assert loader.resolve(ScalarNode, value, implicit) == general(loader, ScalarNode, value, implicit)
+    for kind in (SequenceNode, MappingNode):
+        assert loader.resolve(kind, None, True) == general(loader, kind, None, True)

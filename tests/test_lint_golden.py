@@ -1,0 +1,60 @@
+"""lint prints byte for byte what it printed before it was made faster (issue 11 item 2).
+
+``tests/fixtures/lint-golden/log`` is a small log: 60 generated events that carry warnings
+(``bench/gen_events.py 60 DIR 7 --warnings``), a copy of one under another name (RT201,
+RT202), and the hostile and schema-bad fixtures as event files (every kind of error).
+``expected/*.out`` is what ``retracker lint`` printed on it, in each format, before the
+speed work (commit a60b658); paths given on the command line print as given, the context's
+as found (the fixture folder is removed from them below).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from retracker.cli import app
+
+HERE = Path(__file__).resolve().parent / "fixtures" / "lint-golden"
+EXPECTED = HERE / "expected"
+
+CASES = {
+    "text": ["--data", "log", "lint", "--enable", "RT307"],
+    "json": ["--data", "log", "lint", "--enable", "RT307", "--format", "json"],
+    "github": ["--data", "log", "lint", "--enable", "RT307", "--format", "github"],
+    "quiet": ["--data", "log", "lint", "-q", "--enable", "RT307"],
+    "ignore": ["--data", "log", "lint", "--ignore", "RT305", "--ignore", "RT303"],
+    "default": ["--data", "log", "lint"],
+    "files": ["lint", "log/events/2025", "log/events/2024"],
+}
+
+
+def _relative(text: str) -> str:
+    return text.replace(str(HERE) + os.sep, "")
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_lint_output_is_unchanged(case: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(HERE)
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    result = CliRunner().invoke(app, CASES[case])
+    assert result.exit_code == 1, result.stderr
+    expected = (EXPECTED / f"{case}.out").read_text(encoding="utf-8")
+    assert _relative(result.stdout) == expected
+
+
+def test_lint_output_is_unchanged_in_a_real_process() -> None:
+    """The bytes a process writes (one write, not a line at a time, is allowed to differ
+    in how; not in what)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("RETRACKER_", "GITHUB_"))}
+    proc = subprocess.run(
+        [sys.executable, "-m", "retracker", *CASES["text"]], cwd=HERE, env=env, capture_output=True
+    )
+    assert proc.returncode == 1
+    assert proc.stdout == (EXPECTED / "text.out").read_bytes()
+    assert proc.stderr.startswith(b"127 file(s): 71 error(s), 94 warning(s)\n")
