@@ -569,3 +569,30 @@ def test_extension_lapse_names_the_gap(log: LogBuilder) -> None:
     assert len(found) == 1
     assert found[0].message == f"extends '{B}' from 2027-01-05, after it ended (it ended 2026-11-10): a lapse"
     assert result.exit_code() == 0 and result.exit_code(strict=True) == 1
+
+
+@pytest.mark.parametrize(
+    "line, code",
+    [
+        ('summary: "TO\\x44O: the decree"', "RT308"),  # an escape that spells TODO
+        ('summary: "TO\\\n  DO"', "RT308"),  # an escaped line break joins TO and DO
+        ('title: "Clear \\e[2J screen"', "RT309"),  # an escape that makes ESC
+        ('title: "Hidden \\u202E txet"', "RT309"),
+        ("title: Hidden \u202e txet", "RT309"),  # the character itself
+    ],
+)
+def test_placeholders_and_control_characters_made_by_escapes(log: LogBuilder, line: str, code: str) -> None:
+    """RT308 and RT309 skip a file whose text has neither the word nor the character and no
+    backslash; a value built from an escape sequence is still found."""
+    path = log.add(id="2025-05-01-cn-escape", date="2025-05-01", instrument_key=None)
+    key = line.split(":")[0]
+    text = "\n".join(line if row.startswith(key + ":") else row for row in path.read_text().splitlines())
+    path.write_text(text + "\n# TODO in a comment is not a placeholder\n", encoding="utf-8")
+    result = lint_paths(data=log.root)
+    assert [d.code for d in result.diagnostics if d.code in ("RT308", "RT309")] == [code]
+
+
+def test_a_todo_in_a_comment_is_no_placeholder(log: LogBuilder) -> None:
+    path = log.add()
+    path.write_text(path.read_text() + "# TODO: find the Chinese title \u202e\n", encoding="utf-8")
+    assert lint_paths(data=log.root).diagnostics == []

@@ -53,6 +53,25 @@ def test_unused_anchor_is_rejected() -> None:
     assert p.code == "RT008" and "anchor 'x'" in p.message
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "&x {a: 1}\n",
+        "a: [1,&x 2]\n",
+        "a: [&x 1]\n",
+        "a: {b: &x 1}\n",
+        "a:\n  - &x 1\n",
+        "? &x a\n: 1\n",
+        'a: {"b":&x 1}\n',
+        "a: !!str &x 1\n",
+        "url: http://x?a=1&b=2\nb: &y 1\n",
+    ],
+)
+def test_an_anchor_is_rejected_wherever_it_stands(text: str) -> None:
+    """Files whose every ``&`` sits inside a word or a URL skip the anchor scan; these do not."""
+    assert problem(text).code == "RT008"
+
+
 def test_ampersand_in_a_url_is_fine() -> None:
     assert load_text("url: https://x.org/?a=1&b=2\n").data == {"url": "https://x.org/?a=1&b=2"}
 

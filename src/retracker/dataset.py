@@ -336,10 +336,16 @@ def _stray_file(path: Path, root: Path | None, is_link: bool | None = None) -> D
     if path.suffix != EVENT_SUFFIX and not path.is_dir():
         hint = "rename it to .yaml" if path.suffix == ".yml" else "event files end in .yaml"
         return Diagnostic(str(path), 1, 1, "RT012", f"not an event file ('{path.name}')", hint=hint)
-    if root is not None and not _real_folder(str(path.parent)).is_relative_to(root):
+    if root is not None and not _folder_inside(str(path.parent), root):
         where = _real_folder(str(path.parent))
         return Diagnostic(str(path), 1, 1, "RT013", f"file lies outside the data directory ({where})")
     return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _folder_inside(folder: str, root: Path) -> bool:
+    """Whether a folder's real path lies in ``root`` (cached: one answer per folder, not per file)."""
+    return _real_folder(folder).is_relative_to(root)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -317,7 +317,10 @@ def _source_title(ds: Dataset) -> Iterator[Diagnostic]:
 
 @check("RT308", "placeholder", "no TODO placeholder is left (as `retracker new` writes them)")
 def _placeholder(ds: Dataset) -> Iterator[Diagnostic]:
-    for event, _ in _each(ds):
+    for event, path in _each(ds):
+        source = _plain_source(ds, path)
+        if source is not None and "TODO" not in source:
+            continue  # every string of the event is a piece of its file: none says TODO
         if b"TODO" not in event.__pydantic_serializer__.to_json(event):
             continue  # the serializer runs in Rust: far cheaper than walking every field
         for loc in _placeholders(event):
@@ -334,7 +337,10 @@ _HIDDEN_JSON = re.compile(
 
 @check("RT309", "control-character", "no control character, escape sequence or bidi override in text")
 def _control_characters(ds: Dataset) -> Iterator[Diagnostic]:
-    for event, _ in _each(ds):
+    for event, path in _each(ds):
+        source = _plain_source(ds, path)
+        if source is not None and not _HIDDEN.search(source):
+            continue  # every string of the event is a piece of its file, which has none
         if not _HIDDEN_JSON.search(event.__pydantic_serializer__.to_json(event)):
             continue  # the common case, decided in Rust
         for loc, text in _strings(event):
@@ -488,7 +494,8 @@ def _extends_part(ds: Dataset) -> Iterator[Diagnostic]:
             yield _diag(ds, event, ("relations", i, "target"), "RT222", msg)
 
 
-_MONTH_NAMES = "|".join(m for m in calendar.month_name if m)
+_MONTH_LIST = tuple(m for m in calendar.month_name if m)
+_MONTH_NAMES = "|".join(_MONTH_LIST)
 _DAY_MONTH_YEAR = rf"(\d{{1,2}}) ({_MONTH_NAMES}) (\d{{4}})"
 _MONTH_DAY_YEAR = rf"({_MONTH_NAMES}) (\d{{1,2}}),? (\d{{4}})"
 _END_WORDS = (
@@ -504,12 +511,13 @@ def summary_end_dates(text: str) -> list[tuple[dt.date, str]]:
     """Dates a summary gives as an end ("until 10 November 2026", "extended the ban to
     15 October 2025", "至2026年11月27日"), with the words that said so."""
     out = []
-    for m in _SUMMARY_END.finditer(text):
+    english = any(month in text for month in _MONTH_LIST)  # each English form names a month
+    for m in _SUMMARY_END.finditer(text) if english else ():
         day, month, year = (m[1], m[2], m[3]) if m[1] else (m[5], m[4], m[6])
         d = _date(int(year), _MONTHS[month], int(day))
         if d is not None:
             out.append((d, m[0]))
-    for m in _ZH_DATE.finditer(text):
+    for m in _ZH_DATE.finditer(text) if "至" in text else ():
         d = _date(int(m[1]), int(m[2]), int(m[3]))
         if d is not None:
             out.append((d, m[0]))
@@ -585,6 +593,16 @@ def _each(ds: Dataset) -> Iterator[tuple[model.Event, Path]]:
             yield event, path
 
 
+def _plain_source(ds: Dataset, path: Path) -> str | None:
+    """The text of an event's file when its parse is at hand and the text holds no backslash:
+    then no string of the event was built from an escape sequence, so each is a piece of the
+    text (lines folded, indents and quotes taken away), and what the text lacks, they lack."""
+    doc = ds.documents.get(path)
+    if doc is None or not doc.text or "\\" in doc.text:
+        return None
+    return doc.text
+
+
 def _relations(ds: Dataset) -> Iterator[tuple[model.Event, int, model.Relation]]:
     for event in ds.events:
         for i, rel in enumerate(event.relations):
@@ -658,7 +676,7 @@ class LintResult:
 
 PER_EVENT = frozenset(
     {"RT201", "RT203", "RT204", "RT207", "RT210", "RT211", "RT213", "RT230"}
-    | {"RT303", "RT304", "RT305", "RT306", "RT307", "RT308"}
+    | {"RT303", "RT304", "RT305", "RT306", "RT307", "RT308", "RT309"}
 )
 """Checks that look at one event alone: lint runs them while the event's file is parsed, so
 their findings are located from that parse (one parse per file, whatever the warnings).

@@ -20,7 +20,7 @@ import os
 import re
 import stat
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -109,10 +109,17 @@ class YamlProblem(Exception):
 
 @dataclass
 class Document:
-    """A loaded event file: its plain data and the node tree it came from."""
+    """A loaded event file: its plain data and the node tree it came from.
+
+    A mapping's keys are indexed the first time a finding is located in it, so that a file
+    with many findings is searched once, not once per finding.
+    """
 
     data: Any
     root: Node | None
+    text: str = field(default="", repr=False, compare=False)
+    """The decoded source; lint reads it to rule out findings (see ``lint._plain_source``)."""
+    _keys: dict[int, dict[str, tuple[Node, Node]]] = field(default_factory=dict, repr=False, compare=False)
 
     def locate(self, loc: tuple[Any, ...]) -> tuple[int, int]:
         """Line and column (1-based) of the node at ``loc``, or of its nearest ancestor."""
@@ -120,7 +127,7 @@ class Document:
         if node is None:
             return 1, 1
         for step in loc:
-            child = _child(node, step)
+            child = self._child(node, step)
             if child is None:
                 break
             node = child
@@ -130,22 +137,31 @@ class Document:
         """Position of the key (not the value) of the last step of ``loc`` when it exists."""
         parent = self.root
         for step in loc[:-1]:
-            parent = _child(parent, step) if parent is not None else None
+            parent = self._child(parent, step) if parent is not None else None
         if isinstance(parent, MappingNode) and loc:
-            for key, _value in parent.value:
-                if isinstance(key, ScalarNode) and key.value == str(loc[-1]):
-                    return key.start_mark.line + 1, key.start_mark.column + 1
+            pair = self._pairs(parent).get(str(loc[-1]))
+            if pair is not None:
+                return pair[0].start_mark.line + 1, pair[0].start_mark.column + 1
         return self.locate(loc)
 
+    def _child(self, node: Node, step: Any) -> Node | None:
+        if isinstance(node, MappingNode):
+            pair = self._pairs(node).get(str(step))
+            return pair[1] if pair is not None else None
+        if isinstance(node, SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
+            return node.value[step]
+        return None
 
-def _child(node: Node | None, step: Any) -> Node | None:
-    if isinstance(node, MappingNode):
-        for key, value in node.value:
-            if isinstance(key, ScalarNode) and key.value == str(step):
-                return value
-    elif isinstance(node, SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
-        return node.value[step]
-    return None
+    def _pairs(self, node: MappingNode) -> dict[str, tuple[Node, Node]]:
+        """A mapping's (key node, value node) by key text; the first of a repeated key."""
+        pairs = self._keys.get(id(node))
+        if pairs is None:
+            pairs = {}
+            for key, value in node.value:
+                if isinstance(key, ScalarNode):
+                    pairs.setdefault(key.value, (key, value))
+            self._keys[id(node)] = pairs
+        return pairs
 
 
 def _mark(mark: Any) -> tuple[int, int]:
@@ -230,9 +246,14 @@ def _read_regular(fd: int, max_bytes: int) -> bytes:
     return b"".join(chunks)
 
 
+_MAYBE_ANCHOR = re.compile(r"(?<![A-Za-z0-9=])&(?!\s|$)", re.M)
+"""An ``&`` that could open an anchor: not inside a word or a URL's query (``?a=1&b=2``)
+and followed by a name. Only then is the file parsed a second time to look for anchors."""
+
+
 def load_text(text: str) -> Document:
     """Parse one YAML document into plain data plus its node tree."""
-    if "&" in text:
+    if "&" in text and _MAYBE_ANCHOR.search(text):
         _reject_anchors(text)
     try:
         root = yaml.compose(text, Loader=EventLoader)
@@ -255,7 +276,7 @@ def load_text(text: str) -> Document:
     if root is None:
         raise YamlProblem("RT005", "file is empty (no YAML document)")
     data = _construct(root, 0, set())
-    return Document(data, root)
+    return Document(data, root, text)
 
 
 def load_path(path: Path) -> Document:
@@ -369,24 +390,40 @@ def _check_tag(node: Node) -> None:
 
 def _mapping(node: MappingNode, depth: int, seen: set[int]) -> dict[str, Any]:
     result: dict[str, Any] = {}
-    first: dict[str, Node] = {}
+    depth += 1
     for key_node, value_node in node.value:
-        if not isinstance(key_node, ScalarNode):
-            raise YamlProblem("RT004", "mapping keys must be plain scalars", *_mark(key_node.start_mark))
-        if key_node.tag == "tag:yaml.org,2002:merge" or key_node.value == "<<":
-            raise YamlProblem(
-                "RT008", "merge key '<<' not allowed in event files", *_mark(key_node.start_mark)
-            )
-        _check_tag(key_node)
-        key = key_node.value
+        if key_node.tag == _STR and type(key_node) is ScalarNode and key_node.value != "<<":
+            key = key_node.value  # most keys: a plain string needs no further check
+        else:
+            key = _key(key_node)
         if key in result:
-            first_line = _mark(first[key].start_mark)[0]
-            raise YamlProblem(
-                "RT007", f"duplicate key '{key}' (first at line {first_line})", *_mark(key_node.start_mark)
-            )
-        first[key] = key_node
-        result[key] = _construct(value_node, depth + 1, seen)
+            _duplicate(node, key_node)
+        if value_node.tag == _STR and type(value_node) is ScalarNode and depth <= MAX_DEPTH:
+            value = value_node.value  # as _construct does, without the call
+            result[key] = sys.intern(value) if len(value) <= _INTERN_LEN else value
+        else:
+            result[key] = _construct(value_node, depth, seen)
     return result
+
+
+def _key(key_node: Node) -> str:
+    """A mapping key other than a plain string: a scalar with a core tag, never a merge key."""
+    if not isinstance(key_node, ScalarNode):
+        raise YamlProblem("RT004", "mapping keys must be plain scalars", *_mark(key_node.start_mark))
+    if key_node.tag == "tag:yaml.org,2002:merge" or key_node.value == "<<":
+        raise YamlProblem("RT008", "merge key '<<' not allowed in event files", *_mark(key_node.start_mark))
+    _check_tag(key_node)
+    return key_node.value
+
+
+def _duplicate(node: MappingNode, key_node: ScalarNode) -> None:
+    """Raise RT007 for a key seen before in this mapping, naming the line of the first."""
+    first = next(k for k, _ in node.value if k.value == key_node.value)
+    raise YamlProblem(
+        "RT007",
+        f"duplicate key '{key_node.value}' (first at line {_mark(first.start_mark)[0]})",
+        *_mark(key_node.start_mark),
+    )
 
 
 def _scalar(node: ScalarNode) -> Any:
