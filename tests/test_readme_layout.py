@@ -38,3 +38,14 @@ def test_no_readme_block_has_a_clipped_word(name: str, monkeypatch) -> None:
 def _letters(text: str) -> list[str]:
     """The characters of the text, sorted, without spaces and box-drawing lines."""
     return sorted(ch for ch in text if not ch.isspace() and not 0x2500 <= ord(ch) <= 0x257F)
+
+
+def test_readme_examples_are_shown_at_80_columns() -> None:
+    """The README shows what a common terminal shows: 80 columns (issue 11 item 4)."""
+    assert _docs.WIDTH == "80"
+    text = README.read_text(encoding="utf-8")
+    for m in _docs.BLOCK.finditer(text):
+        if m.group(2).startswith("$ "):
+            body = m.group(3).splitlines()[2:-1]  # the fence and the command line are not output
+            wide = [line for line in body if cell_len(line) > 80 and not line.startswith("http")]
+            assert wide == [], m.group(2)

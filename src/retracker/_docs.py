@@ -2,7 +2,7 @@
 
 A block sits between ``<!-- BEGIN name -->`` and ``<!-- END name -->``. ``name`` is either
 ``lint-codes`` (the table from the check registry) or ``$ retracker ...``: that command run
-on the bundled log with a pinned terminal (100 columns, no colour), its output in a code
+on the bundled log with a pinned terminal (80 columns, the common default; no colour), its output in a code
 block. tests/test_docs.py fails when the README is out of date.
 """
 
@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 BLOCK = re.compile(r"(<!-- BEGIN (.+?) -->\n)(.*?)(<!-- END \2 -->)", re.S)
-WIDTH = "100"
+WIDTH = "80"
 
 
 def run_command(command: str) -> str:
