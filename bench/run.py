@@ -293,13 +293,29 @@ def fits_command_line(argv: list[str], env: dict[str, str]) -> bool:
 
 
 def git_head() -> str | None:
-    """The commit checked out (read from .git, no git command); the working tree may differ."""
+    """The commit checked out (read from .git, no git command); the working tree may differ.
+
+    In a linked worktree ``.git`` is a file naming the worktree's own folder, whose
+    ``commondir`` holds the refs, loose or packed."""
     try:
-        head = (REPO / ".git" / "HEAD").read_text(encoding="utf-8").strip()
-        if head.startswith("ref: "):
-            ref = REPO / ".git" / head[5:]
-            return ref.read_text(encoding="utf-8").strip() if ref.is_file() else head[5:]
-        return head
+        gitdir = REPO / ".git"
+        if gitdir.is_file():
+            gitdir = (REPO / gitdir.read_text(encoding="utf-8").strip().removeprefix("gitdir: ")).resolve()
+        head = (gitdir / "HEAD").read_text(encoding="utf-8").strip()
+        if not head.startswith("ref: "):
+            return head
+        common = gitdir
+        if (gitdir / "commondir").is_file():
+            common = (gitdir / (gitdir / "commondir").read_text(encoding="utf-8").strip()).resolve()
+        ref = head[5:]
+        for folder in (gitdir, common):
+            if (folder / ref).is_file():
+                return (folder / ref).read_text(encoding="utf-8").strip()
+        packed = common / "packed-refs"
+        for line in packed.read_text(encoding="utf-8").splitlines() if packed.is_file() else ():
+            if line.endswith(" " + ref):
+                return line.split()[0]
+        return None
     except OSError:
         return None
 
