@@ -50,3 +50,19 @@ def test_lint_output_is_unchanged(case: str) -> None:
     if case == "text":
         assert proc.stdout == (EXPECTED / "text.out").read_bytes()
         assert proc.stderr.startswith(b"127 file(s): 71 error(s), 94 warning(s)\n")
+
+
+def test_a_relative_log_in_another_folder_is_not_taken_for_this_one(tmp_path: Path, monkeypatch) -> None:
+    """Folder checks are cached by absolute path: the same relative path from another working
+    folder is another folder (it once made every file of a year 'outside the data directory')."""
+    from retracker.lint import lint_paths
+
+    other = tmp_path / "log" / "events" / "2024"
+    other.mkdir(parents=True)
+    monkeypatch.chdir(tmp_path)
+    from retracker.dataset import _stray_file
+
+    _stray_file(Path("log/events/2024/x.yaml"), (tmp_path / "elsewhere").resolve())
+    monkeypatch.chdir(HERE)
+    found = lint_paths(data="log").diagnostics
+    assert not [d for d in found if d.code == "RT013"]

@@ -336,8 +336,9 @@ def _stray_file(path: Path, root: Path | None, is_link: bool | None = None) -> D
     if path.suffix != EVENT_SUFFIX and not path.is_dir():
         hint = "rename it to .yaml" if path.suffix == ".yml" else "event files end in .yaml"
         return Diagnostic(str(path), 1, 1, "RT012", f"not an event file ('{path.name}')", hint=hint)
-    if root is not None and not _folder_inside(str(path.parent), root):
-        where = _real_folder(str(path.parent))
+    folder = os.path.abspath(path.parent)  # the caches below must not depend on the cwd
+    if root is not None and not _folder_inside(folder, root):
+        where = _real_folder(folder)
         return Diagnostic(str(path), 1, 1, "RT013", f"file lies outside the data directory ({where})")
     return None
 
