@@ -7,6 +7,7 @@ does (argv bytes, closed pipes, locale).
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from typer.testing import CliRunner
 from retracker.cli import app
 from retracker.dataset import Dataset
 
-from .conftest import REPO, event_dict
+from .conftest import REPO, LogBuilder, event_dict
 
 runner = CliRunner()
 
@@ -335,3 +336,47 @@ def test_status_of_a_measure_acted_on_by_many_events_is_not_cubic(how: str, kind
     found = StatusEngine(ds).status("2020-01-01-cn-measure", dt.date(2021, 1, 1))
     assert found is not None
     assert time.perf_counter() - started < 5
+
+
+# ===================================================== terminal hygiene: JSON and iCalendar
+
+
+HOSTILE_TITLE = "\x1b]0;PWNED\x07 \x1b[2J \u202eRLO \x85NEL \u2028LS \u2066iso\u2069 \x7f end"
+RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["timeline", "--json"],
+        ["status", "--on", "2025-06-01", "--json"],
+        ["status", "--on", "2025-06-01", "-f", "json"],
+        ["show", "2025-04-04-cn-hostile", "--json"],
+        ["show", "-e", "Dy", "--json"],
+        ["search", "PWNED", "--json"],
+        ["export", "-f", "json"],
+        ["export", "-f", "jsonl"],
+        ["export", "-f", "json", "--on", "2025-06-01"],
+    ],
+)
+def test_json_output_carries_nothing_raw_a_terminal_acts_on(log: LogBuilder, args: list[str]) -> None:
+    """JSON escaped the C0 controls but wrote bidi overrides, C1 controls (NEL, CSI) and line
+    separators raw: `timeline --json` on a terminal reordered its text. They are written as
+    \\u escapes: the same JSON value, nothing raw."""
+    log.add(id="2025-04-04-cn-hostile", title=HOSTILE_TITLE, instrument_key=None)
+    result = runner.invoke(app, ["--data", str(log.root), *args])
+    assert result.exit_code == 0, result.output
+    assert not RAW.search(result.stdout), repr(RAW.search(result.stdout))
+
+
+def test_json_round_trips_the_hostile_title(log: LogBuilder) -> None:
+    log.add(id="2025-04-04-cn-hostile", title=HOSTILE_TITLE, instrument_key=None)
+    result = runner.invoke(app, ["--data", str(log.root), "timeline", "--json"])
+    assert [e["title"] for e in json.loads(result.stdout)] == [HOSTILE_TITLE]
+
+
+def test_icalendar_drops_c1_and_bidi_controls(log: LogBuilder) -> None:
+    log.add(id="2025-04-04-cn-hostile", title=HOSTILE_TITLE, instrument_key=None)
+    result = runner.invoke(app, ["--data", str(log.root), "export", "-f", "ics"])
+    assert result.exit_code == 0, result.output
+    assert "PWNED" in result.stdout and not RAW.search(result.stdout.replace("\r\n", "\n"))

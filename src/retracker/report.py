@@ -35,7 +35,9 @@ def format_json(result: LintResult) -> str:
         "warnings": len(result.warnings),
         "diagnostics": [d.to_json() for d in result.diagnostics],
     }
-    return json.dumps(payload, ensure_ascii=False, indent=2)
+    from .jsonout import inert
+
+    return inert(json.dumps(payload, ensure_ascii=False, indent=2))
 
 
 def escape_data(text: str) -> str:

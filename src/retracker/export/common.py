@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..diagnostics import RetrackerError
+from ..jsonout import inert
 from ..model import Event
 
 
@@ -18,7 +19,7 @@ def sort_events(events: Iterable[Event]) -> list[Event]:
 def json_dumps(value: Any, where: str, **options: Any) -> str:
     """``json.dumps`` that refuses NaN and infinities (not JSON) with a fixable error."""
     try:
-        return json.dumps(value, ensure_ascii=False, allow_nan=False, **options)
+        return inert(json.dumps(value, ensure_ascii=False, allow_nan=False, **options))
     except ValueError:
         raise RetrackerError(
             f"{where}: a figure's value is not a finite number (NaN or infinity)",

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 
 ICS_PRODID = "-//retracker//EN"
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _URI_SAFE = "/:?#[]@!$&'()*+,;=%~"
 
 
@@ -94,7 +94,8 @@ def _end_change(event: Event, ds: Dataset, engine: StatusEngine) -> DatedChange 
 
 
 def _clean(text: str) -> str:
-    """Drop control characters that iCalendar text may not carry (tab and newline stay)."""
+    """Drop control characters that iCalendar text may not carry (tab and newline stay), and
+    the C1 controls and bidi controls a terminal or a calendar would act on."""
     return _CONTROL.sub("", text)
 
 
