@@ -186,7 +186,7 @@ def test_show_one_event(data: Path) -> None:
     assert result.exit_code == 0
     out = result.stdout
     assert "锑出口管制" in out and "https://example.org/a" in out
-    assert f"suspended by ← {SUS}" in out
+    assert "suspended by ← 2025-11-09-cn  " in out  # the handle, not the full id (issue 15)
     payload = json.loads(run(data, "show", SB, "--json").stdout)
     assert payload["acted_on_by"] == [{"type": "suspends", "by": SUS, "part": None}]
 

@@ -107,3 +107,26 @@ def test_tree_at_80_columns_for_no_61(log) -> None:
     assert "└── suspended by ← CN-MOFCOM-GACC-2025-70  Suspension of the six" in text
     assert max(len(line) for line in text.splitlines()) <= 80
     assert N70 not in text
+
+
+@pytest.mark.parametrize("cache", [[], ["--no-cache"]])
+def test_show_at_80_columns_names_other_events_by_handle(monkeypatch: pytest.MonkeyPatch, cache) -> None:
+    """`retracker show ID` at COLUMNS=80: the tree and the status reason print handles whole
+    (the full ids wrapped at 80 columns); `show` accepts each handle printed."""
+    from typer.testing import CliRunner
+
+    from retracker.cli import app
+
+    monkeypatch.setenv("COLUMNS", "80")
+    runner = CliRunner()
+    data = ["--data", str(REPO / "data"), *cache]
+    result = runner.invoke(app, [*data, "show", "CN-MOFCOM-2025-61", "--on", "2025-12-01"])
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "suspended by CN-MOFCOM-GACC-2025-70" in " ".join(out.split())
+    tree = out[out.index("\nRelations\n") :]
+    assert N70 not in tree and "← CN-MOFCOM-GACC-2025-70  " in tree
+    assert max(len(line) for line in tree.splitlines()) <= 80
+    for handle in re.findall(r"[←→] (\S+)  ", tree):
+        shown = runner.invoke(app, [*data, "show", handle])
+        assert shown.exit_code == 0, (handle, shown.output)

@@ -110,7 +110,7 @@ def _show_one(ctx, term: str, day, as_json: bool) -> None:
         return
     from ..render import event_view
 
-    _print(event_view(ds, event, engine, day, _lang(ctx), part=part))
+    _print(event_view(ds, event, engine, day, _lang(ctx), part=part, handles=_handles(ctx)))
 
 
 def _with_meta_of(found):
