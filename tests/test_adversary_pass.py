@@ -380,3 +380,46 @@ def test_icalendar_drops_c1_and_bidi_controls(log: LogBuilder) -> None:
     result = runner.invoke(app, ["--data", str(log.root), "export", "-f", "ics"])
     assert result.exit_code == 0, result.output
     assert "PWNED" in result.stdout and not RAW.search(result.stdout.replace("\r\n", "\n"))
+
+
+# ===================================================== terminal hygiene: click's own errors
+
+ESCAPES = ["\x1b]52;c;aGk=\x07", "\x1b[2J", "\u202e", "\x9b2J", "\r", "\u2066"]
+
+
+@pytest.mark.parametrize("bad", ESCAPES, ids=["osc52", "csi", "rlo", "c1-csi", "cr", "lri"])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["timeline", "--bad{}"],
+        ["timeline", "extra{}arg"],
+        ["timeline", "--sin{}"],
+        ["upcoming", "--days", "1{}"],
+        ["--lang", "x{}", "timeline"],
+        ["no{}such"],
+        ["timeline", "--limit", "{}"],
+        ["show", "a", "b{}"],
+    ],
+    ids=lambda a: "-".join(x.replace("{}", "") for x in a),
+)
+def test_click_usage_errors_echo_user_text_inert(args: list[str], bad: str) -> None:
+    """click's own usage errors ("No such option", "Got unexpected extra argument", "Invalid
+    value", "No such command") echoed the argument: an escape sequence or a bidi override
+    reached the terminal raw."""
+    argv = [a.replace("{}", bad) for a in args]
+    result = runner.invoke(app, argv)
+    assert result.exit_code in (0, 2), result.output  # int("1\r") is 1
+    assert not RAW.search(result.output.replace("\n", "")), repr(result.output)
+
+
+def test_click_usage_errors_are_inert_from_the_console_script(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    for argv in (["timeline", "--bad\u202ex\x1b[2J"], ["timeline", "x\x1b]0;T\x07", "y\u202e"]):
+        proc = subprocess.run(
+            [sys.executable, "-m", "retracker", *argv], cwd=tmp_path, capture_output=True, timeout=60
+        )
+        text = proc.stderr.decode()
+        assert proc.returncode == 2 and "Error:" in text, text
+        assert not RAW.search(text.replace("\n", "")), repr(text)

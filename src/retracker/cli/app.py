@@ -18,6 +18,13 @@ ISSUES_URL = "https://github.com/retracker/retracker/issues"
 class RetrackerGroup(TyperGroup):
     """Turns known errors into one line and exit 2, unexpected ones into exit 3."""
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except Exception as exc:  # a usage error in the global options: shown by click
+            _inert_usage_error(exc)
+            raise
+
     def invoke(self, ctx: Any) -> Any:
         from .. import datadir
 
@@ -36,6 +43,7 @@ class RetrackerGroup(TyperGroup):
             if _is_cli_exception(exc):
                 if getattr(exc, "exit_code", None) in (0, 1):  # lint's findings are an answer too
                     _log_footer()
+                _inert_usage_error(exc)
                 raise
             from ..diagnostics import RetrackerError
 
@@ -58,6 +66,19 @@ class RetrackerGroup(TyperGroup):
             _internal_error(ctx, exc)
         _log_footer()
         return answer
+
+
+def _inert_usage_error(exc: BaseException) -> None:
+    """Make the message of click's own usage errors inert before click prints it ("No such
+    option", "Invalid value", "Got unexpected extra argument", "No such command" echo what
+    the user typed): escape sequences, control characters and bidi controls are shown as
+    escapes, a huge value is shortened (see diagnostics.one_line). Some click versions
+    escape part of this themselves; none escapes bidi controls."""
+    from ..diagnostics import one_line
+
+    message = getattr(exc, "message", None)
+    if isinstance(message, str):
+        exc.message = one_line(message)  # type: ignore[attr-defined]
 
 
 def _stdin_is_terminal() -> bool:
