@@ -423,3 +423,28 @@ def test_click_usage_errors_are_inert_from_the_console_script(tmp_path: Path) ->
         text = proc.stderr.decode()
         assert proc.returncode == 2 and "Error:" in text, text
         assert not RAW.search(text.replace("\n", "")), repr(text)
+
+
+# ===================================================== a log with an unreadable file
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["timeline"], ["status"], ["show", "-e", "Dy"], ["search", "Test"], ["upcoming", "--since", "2025"]],
+)
+def test_an_unreadable_file_is_warned_about_once_and_the_log_read_once(
+    log: LogBuilder, args: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With one unreadable event file the index cannot answer, and a listing read the whole
+    YAML log twice (its rows, then every event's handle) and said so twice."""
+    import retracker.dataset as dataset
+
+    log.add()
+    log.write_text("2025-01-01-cn-broken", "2025", "title: [unclosed\n")
+    loads = []
+    real = dataset.load_dataset
+    monkeypatch.setattr(dataset, "load_dataset", lambda *a, **k: loads.append(a) or real(*a, **k))
+    result = runner.invoke(app, ["--data", str(log.root), *args])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("could not be read") == 1, result.output
+    assert len(loads) == 1

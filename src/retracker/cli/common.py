@@ -42,16 +42,20 @@ def _answer(ctx: typer.Context, from_index, from_yaml):
     else from the YAML."""
     from ..dataset import resolve_data_dir
 
-    root = resolve_data_dir(_state(ctx).get("data"))
-    if not _state(ctx).get("no_cache"):
+    state = _state(ctx)
+    root = resolve_data_dir(state.get("data"))
+    loaded = state.get("loaded")
+    if not state.get("no_cache") and loaded is None:
         found = from_index(root)
         if found is not None:
             answer, meta = found
             return answer, meta.get("coverage")
-    from ..dataset import load_dataset
+    if loaded is None or loaded[0] != root:  # one load (and one warning) per command
+        from ..dataset import load_dataset
 
-    ds = load_dataset(root)
-    _read_warning(ds)
+        loaded = state["loaded"] = (root, load_dataset(root))
+        _read_warning(loaded[1])
+    ds = loaded[1]
     return from_yaml(ds), ds.coverage
 
 
