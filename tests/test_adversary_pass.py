@@ -448,3 +448,63 @@ def test_an_unreadable_file_is_warned_about_once_and_the_log_read_once(
     assert result.exit_code == 0, result.output
     assert result.output.count("could not be read") == 1, result.output
     assert len(loads) == 1
+
+
+# ===================================================== output options: -, empty, a window past the log
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["export", "-f", "csv", "-o", "-"], ["export", "-o", "-"], ["status", "-f", "csv", "-o", "-"]],
+)
+def test_dash_is_standard_output_not_a_file_named_dash(
+    args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`export -o -` wrote a file named '-' in the current folder (and said so)."""
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["--data", str(REPO / "data"), *args])
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "-").exists()
+    assert len(result.stdout) > 1000 and "wrote" not in result.output
+
+
+def test_chart_svg_dash_sends_the_document_to_standard_output(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["--data", str(REPO / "data"), "chart", "--svg", "-"])
+    assert result.exit_code == 0 and result.stdout.startswith("<svg"), result.output[:300]
+    assert not (tmp_path / "-").exists()
+    both = runner.invoke(app, ["--data", str(REPO / "data"), "chart", "--svg", "-", "--html", "-"])
+    assert both.exit_code == 2 and "both ask for standard output" in both.output
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["export", "-o", ""], "--output is empty"),
+        (["status", "-o", ""], "--output is empty"),
+        (["chart", "--svg", ""], "--svg is empty"),
+        (["chart", "--html", " "], "--html is empty"),
+        (["export", "-f", ""], "unknown export format ''"),
+    ],
+)
+def test_an_empty_output_option_is_an_error(args: list[str], says: str) -> None:
+    """An empty -o meant standard output, an empty --svg wrote nothing and said nothing, an
+    empty -f meant the default format."""
+    result = runner.invoke(app, ["--data", str(REPO / "data"), *args])
+    assert result.exit_code == 2, result.output
+    assert says in result.output
+
+
+@pytest.mark.parametrize(("args", "window"), [(["--since", "2030"], "2030-01-01 to 2030-12-31")])
+def test_chart_since_after_the_log_draws_that_window(args: list[str], window: str) -> None:
+    """`chart --since 2030` drew the window 2030-01-01 to today (backwards) and said no measure
+    matched; the window is the period asked for, with what is in force then (projected)."""
+    result = runner.invoke(app, ["--data", str(REPO / "data"), "chart", *args, "--svg", "-"])
+    assert result.exit_code == 0, result.output
+    assert window in result.stdout and "<svg" in result.stdout
+
+
+def test_chart_until_before_the_log_is_that_window() -> None:
+    result = runner.invoke(app, ["--data", str(REPO / "data"), "chart", "--until", "0001"])
+    assert result.exit_code == 0
+    assert "no measures match: 0001-01-01 to 0001-12-31" in result.output

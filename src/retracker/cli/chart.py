@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
 
 from .app import app
-from .common import _coverage_warning, _dataset, _filters, _lang, _nothing
+from .common import _coverage_warning, _dataset, _filters, _lang, _nothing, _output_path
 from .options import Country, Element, Exact, Issuer, Kind, Since, Target, Until
 
 
@@ -52,6 +53,13 @@ def chart(
     coverage = ds.coverage
     first = window.since or min((e.date for e in measures), default=today)
     last = window.until or max(today, coverage or today, *(e.date for e in measures))
+    if first > last:  # --since after the log's last day, or --until before its first
+        from ..query import parse_when
+
+        if window.until is None:
+            last = parse_when(since, end=True)
+        else:
+            first = parse_when(until)
     scope = describe(f)
     caption = f"retracker chart: {scope}; {first} to {last}; log reviewed up to {coverage}; drawn {today}"
     picture = charts.build(
@@ -66,10 +74,31 @@ def chart(
     )
     if not picture.rows and _nothing(f, "measures", f"{first} to {last}"):
         return
-    console = make_console()
-    console.print(charts.terminal(picture, console.width))
+    piped = _piped_document(picture, svg, html)
+    if piped is None:
+        console = make_console()
+        console.print(charts.terminal(picture, console.width))
+    else:  # `--svg -`: the document is the output
+        sys.stdout.write(piped)
     _coverage_warning(coverage, last)
-    _save_chart(picture, svg, html)
+    _save_chart(picture, None if svg == "-" else svg, None if html == "-" else html)
+
+
+def _piped_document(picture, svg: str | None, html: str | None) -> str | None:
+    """The SVG or HTML page that ``--svg -`` or ``--html -`` sends to standard output (in
+    place of the terminal's chart), else None; an empty file name is an error."""
+    from .. import chart as charts
+    from ..diagnostics import RetrackerError
+
+    _output_path(svg, "--svg")
+    _output_path(html, "--html")
+    if svg == "-" and html == "-":
+        raise RetrackerError("--svg - and --html - both ask for standard output", hint="give one a file name")
+    if svg == "-":
+        return charts.svg(picture)
+    if html == "-":
+        return charts.html_page(picture)
+    return None
 
 
 def _save_chart(picture, svg: str | None, html: str | None) -> None:

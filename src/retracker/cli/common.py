@@ -134,6 +134,18 @@ def _lang(ctx: typer.Context) -> str:
     return _state(ctx).get("lang", "en")
 
 
+def _output_path(value: str | None, option: str = "--output") -> str | None:
+    """The file an output option names; None for standard output (``-``, as most tools read
+    it, or no option). An empty value is an error, not standard output."""
+    if value is None or value == "-":
+        return None
+    if not value.strip():
+        from ..diagnostics import RetrackerError
+
+        raise RetrackerError(f"{option} is empty", hint="give a file name, or - for standard output")
+    return value
+
+
 def _today(on: str | None):
     import datetime as dt
 

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from .app import app
-from .common import _coverage_warning, _dataset, _filters, _listing, _today
+from .common import _coverage_warning, _dataset, _filters, _listing, _output_path, _today
 from .options import Country, Element, Exact, Excel, Issuer, Kind, Since, Target, Until
 
 
@@ -58,7 +58,8 @@ def export(
     from ..export import export as run_export
     from ..query import filter_events
 
-    fmt = (output_format or _format_from_suffix(output)).lower()
+    output = _output_path(output)
+    fmt = (output_format if output_format is not None else _format_from_suffix(output)).strip().lower()
     if fmt not in FORMATS:
         raise RetrackerError(f"unknown export format '{fmt}'", hint="use " + ", ".join(FORMATS))
     if excel and fmt != "csv":

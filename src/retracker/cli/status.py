@@ -17,6 +17,7 @@ from .common import (
     _listing,
     _matched,
     _nothing,
+    _output_path,
     _print,
     _print_json_array,
     _projected_note,
@@ -61,6 +62,7 @@ def status(
     """
     from ..status import ENDED, binding_first
 
+    output = _output_path(output)
     fmt = _status_format(output_format, as_json, output, excel)
     day = _today(on)
     f = _filters(element, country, issuer, kind, since, until, target, exact)
