@@ -508,3 +508,14 @@ def test_chart_until_before_the_log_is_that_window() -> None:
     result = runner.invoke(app, ["--data", str(REPO / "data"), "chart", "--until", "0001"])
     assert result.exit_code == 0
     assert "no measures match: 0001-01-01 to 0001-12-31" in result.output
+
+
+def test_a_bad_retracker_lang_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    """RETRACKER_LANG=fr said "Invalid value for --lang" though no --lang was given."""
+    monkeypatch.setenv("RETRACKER_LANG", "fr")
+    result = runner.invoke(app, ["--data", str(REPO / "data"), "timeline"])
+    assert result.exit_code == 2
+    assert "RETRACKER_LANG='fr' is not a language" in result.output and "--lang" not in result.output
+    monkeypatch.delenv("RETRACKER_LANG")
+    flagged = runner.invoke(app, ["--data", str(REPO / "data"), "--lang", "fr", "timeline"])
+    assert flagged.exit_code == 2 and "--lang" in flagged.output

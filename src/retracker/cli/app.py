@@ -220,6 +220,11 @@ def main_callback(
     """Track policy events on rare earths and other critical minerals (see HELP)."""
     lang = lang.strip().lower()
     if lang not in ("en", "zh"):
+        source = ctx.get_parameter_source("lang")
+        if getattr(source, "name", "") == "ENVIRONMENT":  # name the variable, not the option
+            from ..diagnostics import RetrackerError
+
+            raise RetrackerError(f"RETRACKER_LANG={lang!r} is not a language", hint="use en or zh")
         raise typer.BadParameter("use en or zh", param_hint="--lang")
     from ..envflags import check_all
 
