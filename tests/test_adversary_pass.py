@@ -519,3 +519,15 @@ def test_a_bad_retracker_lang_names_the_variable(monkeypatch: pytest.MonkeyPatch
     monkeypatch.delenv("RETRACKER_LANG")
     flagged = runner.invoke(app, ["--data", str(REPO / "data"), "--lang", "fr", "timeline"])
     assert flagged.exit_code == 2 and "--lang" in flagged.output
+
+
+def test_an_ambiguous_prefix_lists_its_candidates_one_a_line() -> None:
+    """The candidates of an ambiguous prefix came out as one line with literal '\\n' escapes."""
+    result = runner.invoke(app, ["--data", str(REPO / "data"), "show", "2025-10-09-cn-mofcom-6"])
+    assert result.exit_code == 2
+    assert "\\n" not in result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "retracker: error: '2025-10-09-cn-mofcom-6' matches 2 events; give more of the id:"
+    assert "  2025-10-09-cn-mofcom-61-overseas-rare-earth-items" in lines
+    hostile = runner.invoke(app, ["--data", str(REPO / "data"), "show", "2025-10-09-cn-mofcom-6\n\x1b[2J"])
+    assert "\x1b" not in hostile.output

@@ -109,10 +109,15 @@ class Resolved:
 class Ambiguous(RetrackerError):
     """A prefix or key that names more than one event; carries the candidates."""
 
+    multiline = True
+    """Printed one candidate a line (each line made inert; see cli's error line)."""
+
     def __init__(self, term: str, candidates: Sequence[str]) -> None:
+        from .diagnostics import one_line
+
         shown = list(candidates[:MAX_CANDIDATES])
         more = len(candidates) - len(shown)
-        lines = [f"'{term}' matches {len(candidates)} events; give more of the id:"]
+        lines = [f"'{one_line(term)}' matches {len(candidates)} events; give more of the id:"]
         lines += [f"  {c}" for c in shown]
         if more:
             lines.append(f"  ... and {more} more (retracker search, or timeline)")

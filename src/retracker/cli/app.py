@@ -92,7 +92,10 @@ def _error_line(exc: Exception) -> None:
     from ..diagnostics import one_line
 
     hint = getattr(exc, "hint", None)
-    typer.echo(one_line(f"retracker: error: {exc}" + (f" ({hint})" if hint else "")), err=True)
+    first, *more = str(exc).split("\n") if getattr(exc, "multiline", False) else [str(exc)]
+    lines = [f"retracker: error: {first}", *more]  # a list of candidates: one per line
+    lines[-1] += f" ({hint})" if hint else ""
+    typer.echo("\n".join(one_line(line) for line in lines), err=True)
 
 
 _OUTPUT_ERRNOS = {"ENOSPC", "EBADF", "EIO", "EDQUOT", "EFBIG", "ENXIO"}
