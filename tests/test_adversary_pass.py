@@ -487,12 +487,16 @@ def test_chart_svg_dash_sends_the_document_to_standard_output(tmp_path: Path, mo
         (["export", "-f", ""], "unknown export format ''"),
     ],
 )
-def test_an_empty_output_option_is_an_error(args: list[str], says: str) -> None:
-    """An empty -o meant standard output, an empty --svg wrote nothing and said nothing, an
-    empty -f meant the default format."""
+def test_an_empty_output_option_is_an_error(
+    args: list[str], says: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An empty -o meant standard output, an empty --svg wrote nothing and said nothing (and
+    --html ' ' wrote a file named ' '), an empty -f meant the default format."""
+    monkeypatch.chdir(tmp_path)
     result = runner.invoke(app, ["--data", str(REPO / "data"), *args])
     assert result.exit_code == 2, result.output
     assert says in result.output
+    assert not list(tmp_path.iterdir())
 
 
 @pytest.mark.parametrize(("args", "window"), [(["--since", "2030"], "2030-01-01 to 2030-12-31")])
