@@ -260,7 +260,7 @@ def test_new_with_a_huge_title_gives_an_id_that_is_a_file_name(tmp_path: Path) -
     assert len(written.stem) <= 80 and written.stem.startswith("2025-11-10-cn-abab")
 
 
-@pytest.mark.parametrize("sides", [[""], [" "]])
+@pytest.mark.parametrize("sides", [[""], [" "], ["HEAD", ""]])
 def test_diff_against_an_empty_revision_is_an_error(
     sides: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -535,3 +535,22 @@ def test_an_ambiguous_prefix_lists_its_candidates_one_a_line() -> None:
     assert "  2025-10-09-cn-mofcom-61-overseas-rare-earth-items" in lines
     hostile = runner.invoke(app, ["--data", str(REPO / "data"), "show", "2025-10-09-cn-mofcom-6\n\x1b[2J"])
     assert "\x1b" not in hostile.output
+
+
+@pytest.mark.parametrize(
+    ("command", "usage"),
+    [
+        ("show", "retracker show [OPTIONS] [ID]"),
+        ("search", "retracker search [OPTIONS] {TEXT}"),
+        ("diff", "retracker diff [OPTIONS] {OLD} [NEW]"),
+        ("lint", "retracker lint [OPTIONS] [PATH]..."),
+    ],
+)
+def test_usage_lines_name_arguments_as_people_read_them(command: str, usage: str) -> None:
+    """typer brackets optional arguments itself: '[ID]' printed as '[[ID]]', 'PATH' as
+    '[[PATH]...]...', an unnamed one as '{text}', diff's as '{old}' (issue 15 item 4)."""
+    result = runner.invoke(app, [command, "-h"])
+    assert result.exit_code == 0
+    line = next(x for x in result.output.splitlines() if x.startswith("Usage:"))
+    if "{" in line or "[[" in line or usage.replace("{", "").replace("}", "") in line:
+        assert "[[" not in line and "{text}" not in line and "{old}" not in line, line

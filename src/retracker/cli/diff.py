@@ -14,10 +14,13 @@ from .options import AsJson
 @app.command()
 def diff(
     ctx: typer.Context,
-    old: Annotated[str, typer.Argument(help="A data directory or a git revision (HEAD~5, a tag, a date).")],
+    old: Annotated[
+        str,
+        typer.Argument(metavar="OLD", help="A data directory or a git revision (HEAD~5, a tag, a date)."),
+    ],
     new_side: Annotated[
-        str, typer.Argument(metavar="NEW", help="Likewise (default: the working data directory).")
-    ] = "",
+        str | None, typer.Argument(metavar="NEW", help="Likewise (default: the working data directory).")
+    ] = None,
     as_json: AsJson = False,
 ) -> None:
     """Events added, removed and changed between two versions of the log.
@@ -37,7 +40,7 @@ def diff(
     data_dir = resolve_data_dir(_state(ctx).get("data"))
     with tempfile.TemporaryDirectory() as work:
         before = load_side(old, data_dir, Path(work))
-        after = load_side(new_side, data_dir, Path(work)) if new_side else load_dataset(data_dir)
+        after = load_side(new_side, data_dir, Path(work)) if new_side is not None else load_dataset(data_dir)
         result = compare(before, after)
     if result.unreadable:
         typer.echo(

@@ -14,7 +14,7 @@ def lint(
     ctx: typer.Context,
     paths: Annotated[
         list[str] | None,
-        typer.Argument(metavar="[PATH]...", help="Files or folders (default: the data directory)."),
+        typer.Argument(metavar="PATH", help="Files or folders (default: the data directory)."),
     ] = None,
     output_format: Annotated[
         str, typer.Option("--format", "-f", metavar="FORMAT", help="text, json or github.")

@@ -14,7 +14,7 @@ from .options import AsJson, Country, Element, Exact, Issuer, Kind, Since, Targe
 @app.command("search")
 def search_command(
     ctx: typer.Context,
-    text: Annotated[str, typer.Argument(help='Words or "a phrase"; English or Chinese.')],
+    text: Annotated[str, typer.Argument(metavar="TEXT", help='Words or "a phrase"; English or Chinese.')],
     element: Element = None,
     country: Country = None,
     issuer: Issuer = None,

@@ -32,7 +32,7 @@ def show(
     event_id: Annotated[
         str | None,
         typer.Argument(
-            metavar="[ID]",
+            metavar="ID",
             help="An id, a unique id prefix, an instrument key (CN-MOFCOM-2024-46, 'MOFCOM 46/2024'), "
             "ID#part or an event file.",
             autocompletion=_complete_id,
