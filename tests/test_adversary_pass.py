@@ -554,3 +554,25 @@ def test_usage_lines_name_arguments_as_people_read_them(command: str, usage: str
     line = next(x for x in result.output.splitlines() if x.startswith("Usage:"))
     if "{" in line or "[[" in line or usage.replace("{", "").replace("}", "") in line:
         assert "[[" not in line and "{text}" not in line and "{old}" not in line, line
+
+
+@pytest.mark.parametrize(
+    "args", [["export", "-f", "csv"], ["export", "-f", "ics"], ["status", "--on", "2025-06-01", "-f", "csv"]]
+)
+def test_data_on_a_terminal_is_made_visible_and_into_a_pipe_stays_exact(
+    log: LogBuilder, args: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`export -f csv` on a terminal wrote the title's escape sequences raw (the screen was
+    cleared, the window retitled). On a terminal they are made visible; into a pipe or a file
+    the data stays exact."""
+    import retracker.cli.common as common
+
+    log.add(id="2025-04-04-cn-hostile", title=HOSTILE_TITLE, instrument_key=None)
+    piped = runner.invoke(app, ["--data", str(log.root), *args])
+    assert piped.exit_code == 0
+    if "csv" in args:
+        assert "\x1b]0;PWNED" in piped.stdout  # exact data into a pipe
+    monkeypatch.setattr(common, "_stdout_is_terminal", lambda: True)
+    shown = runner.invoke(app, ["--data", str(log.root), *args])
+    assert shown.exit_code == 0
+    assert "PWNED" in shown.stdout and not RAW.search(shown.stdout), repr(RAW.search(shown.stdout))

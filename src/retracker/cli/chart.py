@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated
 
 import typer
 
 from .app import app
-from .common import _coverage_warning, _dataset, _filters, _lang, _nothing, _output_path
+from .common import _coverage_warning, _dataset, _filters, _lang, _nothing, _output_path, _write_out
 from .options import Country, Element, Exact, Issuer, Kind, Since, Target, Until
 
 
@@ -79,7 +78,7 @@ def chart(
         console = make_console()
         console.print(charts.terminal(picture, console.width))
     else:  # `--svg -`: the document is the output
-        sys.stdout.write(piped)
+        _write_out(piped)
     _coverage_warning(coverage, last)
     _save_chart(picture, None if svg == "-" else svg, None if html == "-" else html)
 

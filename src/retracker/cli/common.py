@@ -134,6 +134,24 @@ def _lang(ctx: typer.Context) -> str:
     return _state(ctx).get("lang", "en")
 
 
+def _stdout_is_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+def _write_out(text: str) -> None:
+    """Data written to standard output (an export, a CSV of status rows, an SVG): as it is
+    into a pipe or a file; on a terminal, with escape sequences, control characters and
+    bidi controls made visible (see terminal.clean), as every table shows them."""
+    if _stdout_is_terminal():
+        from ..terminal import clean
+
+        text = clean(text.replace("\r\n", "\n"))  # CSV and iCalendar lines end in CRLF
+    sys.stdout.write(text)
+
+
 def _output_path(value: str | None, option: str = "--output") -> str | None:
     """The file an output option names; None for standard output (``-``, as most tools read
     it, or no option). An empty value is an error, not standard output."""

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from .app import app
-from .common import _coverage_warning, _dataset, _filters, _listing, _output_path, _today
+from .common import _coverage_warning, _dataset, _filters, _listing, _output_path, _today, _write_out
 from .options import Country, Element, Exact, Excel, Issuer, Kind, Since, Target, Until
 
 
@@ -50,7 +50,6 @@ def export(
       retracker export --country US -o measures.ics
       retracker export -f csv --on 2025-11-20 --excel -o status.csv
     """
-    import sys
     from pathlib import Path
 
     from ..diagnostics import RetrackerError
@@ -77,10 +76,10 @@ def export(
         pairs, coverage = _listing(ctx, f, day, with_json=True)
         dest = Path(output) if output else None
         if day is None:
-            stream([e for e, _ in pairs], fmt, dest, sys.stdout.write, bom=excel)
+            stream([e for e, _ in pairs], fmt, dest, _write_out, bom=excel)
         else:
             _coverage_warning(coverage, day)
-            stream_with_status(pairs, fmt, dest, sys.stdout.write, bom=excel)
+            stream_with_status(pairs, fmt, dest, _write_out, bom=excel)
         if output:
             typer.echo(f"wrote {len(pairs)} event(s) to {output}", err=True)
         return
@@ -88,7 +87,7 @@ def export(
     events = filter_events(ds.events, f)
     text = run_export(events, fmt, Path(output) if output else None, ds=ds)
     if text is not None:
-        sys.stdout.write(text)
+        _write_out(text)
     else:
         typer.echo(f"wrote {len(events)} event(s) to {output}", err=True)
 

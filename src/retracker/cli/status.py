@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated
 
 import typer
@@ -23,6 +22,7 @@ from .common import (
     _projected_note,
     _today,
     _via_column,
+    _write_out,
 )
 from .options import AsJson, Country, Element, Exact, Excel, Issuer, Kind, On, Since, Target, Until
 
@@ -107,7 +107,7 @@ def _write_status_rows(found, fmt: str, output: str | None, excel: bool, f) -> N
         return (how_matched(event, f) or DIRECT) if f.widening else DIRECT
 
     chunks = status_rows_csv(found, how) if fmt == "csv" else status_rows_json(found, how)
-    write_chunks(chunks, Path(output) if output else None, sys.stdout.write, bom=excel)
+    write_chunks(chunks, Path(output) if output else None, _write_out, bom=excel)
     if output:
         typer.echo(f"wrote {len(found)} status row(s) to {output}", err=True)
 
