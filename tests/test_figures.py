@@ -1,11 +1,15 @@
 """`retracker figures` (issue 13): the library (listing filters, marks, the terminal chart, SVG,
-CSV, JSON, the SQLite tables)."""
+CSV, JSON, the SQLite tables) and the commands (figures, show, export --series) through
+CliRunner and a real subprocess."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import os
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -244,3 +248,180 @@ def test_series_text_for_export(log: LogBuilder) -> None:
     assert [len(s["points"]) for s in items] == [1, 1]
     lines = figs.series_text(found, "jsonl").splitlines()
     assert [json.loads(line)["id"] for line in lines] == ["cn-exports-gallium-us", SERIES]
+
+
+# ------------------------------------------------------------------ command
+
+
+def test_figures_lists_the_series(log: LogBuilder) -> None:
+    result = run(log, "figures")
+    assert result.exit_code == 0, result.output
+    assert SERIES in result.stdout and "cn-exports-gallium-us" in result.stdout
+    row = next(line for line in result.stdout.splitlines() if line.startswith(SERIES))
+    assert row.split()[1:] == ["t", "2025-01..2025-06", "5", "3,188"]
+
+
+def test_figures_list_filters_and_json(log: LogBuilder) -> None:
+    result = run(log, "figures", "-e", "Ga", "--json")
+    assert result.exit_code == 0, result.output
+    (row,) = json.loads(result.stdout)
+    assert row["id"] == "cn-exports-gallium-us" and row["points"] == 5
+    assert row["latest"] == {"period": "2025-06", "value": 3188, "kind": "disputed"}
+    assert json.loads(run(log, "figures", "-c", "US", "--json").stdout)[0]["partner"] == "US"
+    empty = run(log, "figures", "-e", "Sb")
+    assert empty.exit_code == 0 and "no series match" in empty.stderr
+
+
+def test_figures_draws_one_series(log: LogBuilder) -> None:
+    result = run(log, "figures", SERIES)
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "MOFCOM-GACC 18/2025 in force" in out and "MOFCOM-GACC 18/2025 suspended" in out
+    assert "Period" in out and "https://example.org/page" in out and "April less 52.9%" in out
+    chart_lines = out.split("Period")[0].splitlines()
+    assert all(cell_len(line) <= 80 for line in chart_lines)
+
+
+def test_figures_since_until_window(log: LogBuilder) -> None:
+    result = run(log, "figures", SERIES, "--since", "2025-04", "--until", "2025-05", "--json")
+    payload = json.loads(result.stdout)
+    assert [p["period"] for p in payload["points"]] == ["2025-04", "2025-05"]
+    result = run(log, "figures", SERIES, "--since", "2025-06", "--until", "2025-04")
+    assert result.exit_code == 2 and "after" in result.stderr
+
+
+def test_figures_csv_and_json_are_exclusive(log: LogBuilder) -> None:
+    out = run(log, "figures", SERIES, "--csv")
+    assert out.exit_code == 0 and out.stdout.startswith(",".join(figs.CSV_FIELDS))
+    assert len(out.stdout.splitlines()) == 6
+    assert run(log, "figures", SERIES, "--csv", "--json").exit_code == 2
+
+
+def test_figures_svg_file(log: LogBuilder, tmp_path: Path) -> None:
+    target = tmp_path / "magnets.svg"
+    result = run(log, "figures", SERIES, "--svg", str(target))
+    assert result.exit_code == 0, result.output
+    ET.fromstring(target.read_text(encoding="utf-8"))
+    assert f"wrote {target}" in result.stderr
+    folder = run(log, "figures", SERIES, "--svg", str(tmp_path))
+    assert folder.exit_code != 0 and "Traceback" not in folder.output
+    assert run(log, "figures", "--svg", str(target)).exit_code == 2
+
+
+def test_figures_in_chinese(log: LogBuilder) -> None:
+    result = run(log, "--lang", "zh", "figures", SERIES)
+    assert result.exit_code == 0, result.output
+    assert "测试" in result.stdout and "生效" in result.stdout and "推算值" in result.stdout
+
+
+def test_an_unknown_series_is_a_usage_error_with_a_guess(log: LogBuilder) -> None:
+    result = run(log, "figures", "cn-exports-test-wrld")
+    assert result.exit_code == 2 and SERIES in result.stderr
+
+
+def test_a_broken_series_is_skipped_with_one_line(log: LogBuilder) -> None:
+    (log.root / "series" / "cn-exports-broken-world.yaml").write_text("id: [\n", encoding="utf-8")
+    result = run(log, "figures")
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if "warning" in line]
+    assert len(warnings) == 1 and "cn-exports-broken-world.yaml" in warnings[0]
+    assert SERIES in result.stdout
+
+
+def test_figures_in_a_real_process_at_80_columns(log: LogBuilder) -> None:
+    env = {**os.environ, "COLUMNS": "80", "NO_COLOR": "1", "RETRACKER_DATA": str(log.root)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "retracker", "figures", SERIES],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "MOFCOM-GACC 18/2025 in force" in proc.stdout
+    chart = proc.stdout.split("Period")[0].splitlines()
+    assert all(cell_len(line) <= 80 for line in chart)
+
+
+# ------------------------------------------------------------------ show and export
+
+
+def test_show_element_points_to_the_series_with_a_sparkline(log: LogBuilder) -> None:
+    result = run(log, "show", "-e", "rare-earth-magnets", columns=100)
+    assert result.exit_code == 0, result.output
+    tail = result.stdout.split("Trade series")[1]
+    assert SERIES in tail and "cn-exports-gallium-us" not in tail
+    assert any(ch in tail for ch in figs.SPARKS) and "latest 3,188 t (2025-06)" in tail
+    assert "Trade series" not in run(log, "show", "-e", "Sb", columns=100).stdout
+
+
+def test_show_of_a_trade_data_event_names_its_series(log: LogBuilder) -> None:
+    log.add(
+        id="2025-07-20-cn-magnet-exports-june-2025",
+        date="2025-07-20",
+        kind="trade-data",
+        instrument_key=None,
+        instrument=None,
+        materials=["rare-earth-magnets"],
+    )
+    result = run(log, "show", "2025-07-20-cn-magnet-exports-june-2025", columns=100)
+    assert result.exit_code == 0, result.output
+    assert "Trade series" in result.stdout and SERIES in result.stdout.split("Trade series")[1]
+    payload = json.loads(run(log, "show", "2025-07-20-cn-magnet-exports-june-2025", "--json").stdout)
+    assert payload["series"] == [SERIES]
+    measure = json.loads(run(log, "show", MEASURE, "--json").stdout)
+    assert "series" not in measure and "Trade series" not in run(log, "show", MEASURE).stdout
+
+
+def test_export_series_csv_json_jsonl(log: LogBuilder, tmp_path: Path) -> None:
+    out = run(log, "export", "--series", "-f", "csv", "-e", "Ga")
+    assert out.exit_code == 0, out.output
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    assert {r["series"] for r in rows} == {"cn-exports-gallium-us"} and len(rows) == 5
+    target = tmp_path / "series.json"
+    assert run(log, "export", "--series", "-o", str(target)).exit_code == 0
+    items = json.loads(target.read_text(encoding="utf-8"))
+    assert [s["id"] for s in items] == ["cn-exports-gallium-us", SERIES]
+    assert items[1]["points"][3]["derived"]["from"] == ["2025-04"]
+    lines = run(log, "export", "--series", "-f", "jsonl", "--since", "2025-06").stdout.splitlines()
+    assert [len(json.loads(line)["points"]) for line in lines] == [1, 1]
+    bad = run(log, "export", "--series", "-f", "ics")
+    assert bad.exit_code == 2 and "sqlite" in bad.stderr
+
+
+def test_sqlite_export_holds_the_series(log: LogBuilder, tmp_path: Path) -> None:
+    import sqlite3
+
+    target = tmp_path / "log.sqlite"
+    assert run(log, "export", "-o", str(target)).exit_code == 0
+    with sqlite3.connect(target) as con:
+        assert con.execute("SELECT id, unit, first, last FROM series ORDER BY id").fetchall() == [
+            ("cn-exports-gallium-us", "kg", "2025-01", "2025-06"),
+            (SERIES, "t", "2025-01", "2025-06"),
+        ]
+        rows = con.execute(
+            "SELECT period, start, end, value, derived, disputed FROM series_points WHERE series_id = ? "
+            "ORDER BY start",
+            (SERIES,),
+        ).fetchall()
+    assert rows[0] == ("2025-01/2025-02", "2025-01", "2025-02", 9000.0, 0, 0)
+    assert rows[3][4] == 1 and rows[4][5] == 1
+
+
+def test_a_log_without_series_says_so(tmp_path: Path) -> None:
+    empty = LogBuilder(tmp_path / "empty")
+    result = CliRunner().invoke(app, ["--data", str(empty.root), "figures"])
+    assert result.exit_code == 0 and "no trade series" in result.stderr
+    assert CliRunner().invoke(app, ["--data", str(empty.root), "figures", "x", "--json"]).exit_code == 2
+
+
+def test_schema_series_prints_the_committed_schema() -> None:
+    result = CliRunner().invoke(app, ["schema", "--series"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == json.loads((REPO / "schema" / "series.schema.json").read_text())
+
+
+def test_figures_no_table_draws_the_chart_alone(log: LogBuilder) -> None:
+    result = run(log, "figures", SERIES, "--no-table")
+    assert result.exit_code == 0 and "MOFCOM-GACC 18/2025 in force" in result.stdout
+    assert "Period" not in result.stdout and "https://example.org/page" not in result.stdout

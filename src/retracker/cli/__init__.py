@@ -19,6 +19,7 @@ from . import (  # noqa: F401  (each module registers its commands on import)
     chart,
     diff,
     export,
+    figures,
     lint,
     new,
     reference,

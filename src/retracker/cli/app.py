@@ -169,8 +169,8 @@ Five common questions:
   What changes in the next 90 days?   retracker upcoming --days 90
 
 \b
-Query:   timeline, show, status, upcoming, search, chart, export,
-         materials, countries
+Query:   timeline, show, status, upcoming, search, chart, figures,
+         export, materials, countries
 Curate:  new, lint, diff, schema
 Publish: site
 """

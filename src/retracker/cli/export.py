@@ -36,6 +36,14 @@ def export(
     excel: Excel = False,
     target: Target = None,
     exact: Exact = False,
+    series: Annotated[
+        bool,
+        typer.Option(
+            "--series",
+            help="Export the trade series instead (csv: one row per point; json, jsonl). "
+            "SQLite always holds them.",
+        ),
+    ] = False,
 ) -> None:
     """Export events (the timeline filters apply) as CSV, JSON, JSON Lines, iCalendar or SQLite.
 
@@ -49,6 +57,7 @@ def export(
       retracker export -o events.sqlite && datasette events.sqlite
       retracker export --country US -o measures.ics
       retracker export -f csv --on 2025-11-20 --excel -o status.csv
+      retracker export --series -f csv -e rare-earth-magnets > magnets.csv
     """
     from pathlib import Path
 
@@ -69,6 +78,9 @@ def export(
             hint="csv, json and jsonl carry a status; the sqlite export has every date (status_spans)",
         )
     f = _filters(element, country, issuer, kind, since, until, target, exact)
+    if series:
+        _export_series(ctx, f, fmt, output, excel)
+        return
     if fmt in STREAMED:  # CSV, JSON and JSON Lines: the index's rows, written as they are produced
         from ..export import stream, stream_with_status
 
@@ -85,11 +97,41 @@ def export(
         return
     ds = _dataset(ctx, f)
     events = filter_events(ds.events, f)
-    text = run_export(events, fmt, Path(output) if output else None, ds=ds)
+    chosen = _series_of(ctx, f) if fmt == "sqlite" else []
+    text = run_export(events, fmt, Path(output) if output else None, ds=ds, series=chosen)
     if text is not None:
         _write_out(text)
     else:
         typer.echo(f"wrote {len(events)} event(s) to {output}", err=True)
+
+
+def _series_of(ctx: typer.Context, f) -> list:
+    """The readable series matching -e/-c (a broken file is skipped with a warning)."""
+    from .. import figures as figs
+    from .figures import _series
+
+    return figs.matching(_series(ctx), f)
+
+
+def _export_series(ctx: typer.Context, f, fmt: str, output: str | None, excel: bool) -> None:
+    """``export --series``: the series matching -e/-c, points inside --since/--until."""
+    import sys
+    from pathlib import Path
+
+    from .. import figures as figs
+    from ..diagnostics import RetrackerError
+    from ..export import write_chunks
+
+    if fmt not in figs.SERIES_FORMATS:
+        raise RetrackerError(
+            f"--series does not apply to {fmt}",
+            hint="use csv, json or jsonl; the sqlite export always holds the series",
+        )
+    chosen = _series_of(ctx, f)
+    text = figs.series_text(chosen, fmt, (f.since, f.until))
+    write_chunks([text], Path(output) if output else None, sys.stdout.write, bom=excel)
+    if output:
+        typer.echo(f"wrote {len(chosen)} series to {output}", err=True)
 
 
 def _format_from_suffix(output: str | None) -> str:

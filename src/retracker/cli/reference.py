@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from .app import app
@@ -61,8 +63,18 @@ def countries(ctx: typer.Context, as_json: AsJson = False) -> None:
 
 
 @app.command()
-def schema() -> None:
-    """Print the JSON Schema of an event file (committed as schema/event.schema.json)."""
+def schema(
+    series: Annotated[
+        bool, typer.Option("--series", help="The schema of a trade series file instead.")
+    ] = False,
+) -> None:
+    """Print the JSON Schema of an event file (committed as schema/event.schema.json), or with
+    --series of a trade series file (schema/series.schema.json)."""
+    if series:
+        from ..series import series_json_schema
+
+        _print_json(series_json_schema())
+        return
     from ..model import event_json_schema
 
     _print_json(event_json_schema())

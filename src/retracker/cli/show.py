@@ -79,6 +79,10 @@ def show(
 
     _print(_via_column(element_view(pairs, _lang(ctx), _handles(ctx)), [e for e, _ in pairs], f))
     _projected_note([st for _, st in pairs if st is not None], coverage)
+    if f.materials:
+        from .figures import print_related
+
+        print_related(ctx, f.materials, exact=f.exact)
     typer.echo(f"{len(pairs)} event(s); status as of {day}", err=True)
 
 
@@ -106,11 +110,19 @@ def _show_one(ctx, term: str, day, as_json: bool) -> None:
         ]
         if part:
             payload["selected_part"] = part
+        if event.kind == "trade-data":
+            from .figures import related_ids
+
+            payload["series"] = related_ids(ctx, event.materials)
         _print_json(payload)
         return
     from ..render import event_view
 
     _print(event_view(ds, event, engine, day, _lang(ctx), part=part, handles=_handles(ctx)))
+    if event.kind == "trade-data":
+        from .figures import print_related
+
+        print_related(ctx, event.materials, exact=True)
 
 
 def _with_meta_of(found):
