@@ -114,7 +114,8 @@ def test_cli_upcoming_marks_changes_after_coverage() -> None:
 
 def test_cli_show_element_marks_projected() -> None:
     out = _run("show", "-e", "Ga", "--on", "2026-12-02")
-    assert " *" in out and "projected" in out.splitlines()[-1]
+    footnote = "* projected: rests on a change due after the coverage date 2026-06-30"
+    assert " *" in out and footnote in out.splitlines()  # under the table; the trade series follow
 
 
 def test_cli_csv_status_and_export_carry_projected() -> None:
