@@ -260,8 +260,9 @@ def report(results: dict[str, Any]) -> str:
                         "",
                     ]
                 )
-    out += ["The curator's loop: `retracker show --element Sb`, wall s median (min–max)"]
-    out += [render_table(["events", "run", "wall s", "peak"], rows), ""]
+    if rows:
+        out += ["The curator's loop: `retracker show --element Sb`, wall s median (min–max)"]
+        out += [render_table(["events", "run", "wall s", "peak"], rows), ""]
     rows = []
     for n, res in results["sizes"].items():
         for key in ("edit", "add", "delete") if "loop" in res else ():
