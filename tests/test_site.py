@@ -469,3 +469,21 @@ def test_site_command_in_a_real_process_is_deterministic(tmp_path: Path) -> None
     files = sorted(p.relative_to(outs[0]).as_posix() for p in outs[0].rglob("*") if p.is_file())
     for rel in files:
         assert (outs[0] / rel).read_bytes() == (outs[1] / rel).read_bytes(), rel
+
+
+def test_reasons_name_events_by_handle_with_a_link(site: Path, bundled) -> None:
+    """A status reason names the acting event as the CLI does, by handle, and links to it;
+    no full id is left in a reason cell's text."""
+    from retracker.handles import entries_of, handles, ids_in
+
+    names = handles(entries_of(bundled.events))
+    html = (site / "index.html").read_text(encoding="utf-8")
+    cells = re.findall(r'<td class="reason"[^>]*>(.*?)</td>', html, flags=re.S)
+    links = [link for cell in cells for link in re.findall(r'<a href="([^"]+)">([^<]+)</a>', cell)]
+    assert links, "no reason on the index names another event"
+    for href, text in links:
+        event_id = posixpath.basename(unquote(href)).removesuffix(".html")
+        assert names[event_id] == text
+        assert (site / unquote(href)).is_file()
+    for cell in cells:
+        assert not list(ids_in(re.sub(r"<a [^>]*>[^<]*</a>", "", cell)))

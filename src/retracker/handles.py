@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -235,6 +235,11 @@ def _quoted(text: str) -> str:
 
 
 _ID_IN_TEXT = re.compile(r"(?<![\w-])\d{4}-\d{2}-\d{2}-[a-z0-9]+(?:-[a-z0-9]+)+(?![\w-])")
+
+
+def ids_in(text: str) -> Iterator[re.Match[str]]:
+    """Where ``text`` (a status reason, a change) names an event by its full id."""
+    return _ID_IN_TEXT.finditer(text)
 
 
 def by_handle(text: str, handles: Mapping[str, str] | None) -> str:

@@ -15,11 +15,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .. import export, query, vocab
 from ..dataset import Dataset
 from ..diagnostics import RetrackerError
+from ..handles import ids_in
 from ..status import PROJECTED_NOTE, STATUSES
 from . import output
 from .labels import translate
@@ -146,11 +147,31 @@ class _Site:
             "material_url": lambda key: root + material_page(key),
             "country_url": lambda code: root + country_page(code),
             "handles": self.v.handles,
+            "reason": lambda text: self.reason_html(root, text),
             "projected_note": PROJECTED_NOTE.format(coverage=self.v.coverage),
             "base_url": self.base_url,
             "row_html": lambda kind, row, via=False: self.row_html(root, kind, row, via),
             **extra,
         }
+
+    def reason_html(self, root: str, text: str) -> Markup:
+        """A status reason with each event it names as a link to that event's page, under its
+        handle, as the CLI names it (``suspended by CN-MOFCOM-GACC-2025-70 until ...``)."""
+        pieces: list[Markup] = []
+        last = 0
+        for found in ids_in(text):
+            pieces.append(escape(text[last : found.start()]))
+            event_id = found.group()
+            if event_id in self.v.handles:
+                link = Markup('<a href="{}">{}</a>').format(
+                    root + event_page(event_id), self.v.handles[event_id]
+                )
+                pieces.append(link)
+            else:
+                pieces.append(escape(event_id))
+            last = found.end()
+        pieces.append(escape(text[last:]))
+        return Markup("").join(pieces)
 
     def row_html(self, root: str, kind: str, row: Any, via: bool) -> Markup:
         """A table row of ``_rows.html``, rendered once per page depth, event and way it

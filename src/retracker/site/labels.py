@@ -56,6 +56,7 @@ ZH: dict[str, str] = {
     "No scheduled changes.": "无已排定的变化。",
     "No events.": "无事件。",
     "events shown": "个事件",
+    "events in the log": "个事件",
     "Withdrawn records": "已撤回的记录",
     "Subscribe (Atom)": "订阅 (Atom)",
     "Calendar of changes (iCalendar)": "变化日历 (iCalendar)",
