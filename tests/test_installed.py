@@ -48,6 +48,10 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "-q",
             "--no-deps",
             "--no-index",
+            # the borrowed site-packages may hold a (non-editable) retracker of the same
+            # version, as in CI: without this pip says "already satisfied" and installs
+            # nothing; --ignore-installed never uninstalls the borrowed copy
+            "--ignore-installed",
             "--no-compile",
             str(wheel),
         ],
@@ -55,7 +59,9 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
         timeout=300,
         capture_output=True,
     )
-    return venv / "bin" / "retracker"
+    script = venv / "bin" / "retracker"
+    assert script.is_file(), f"the wheel did not install a retracker script in {venv}"
+    return script
 
 
 def _build_wheel(dist: Path) -> Path:
