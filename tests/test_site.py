@@ -487,3 +487,25 @@ def test_reasons_name_events_by_handle_with_a_link(site: Path, bundled) -> None:
         assert (site / unquote(href)).is_file()
     for cell in cells:
         assert not list(ids_in(re.sub(r"<a [^>]*>[^<]*</a>", "", cell)))
+
+
+@pytest.mark.parametrize("value", ["-", "", " "])
+def test_site_output_must_name_a_folder(value: str, tmp_path: Path, monkeypatch) -> None:
+    """`-o -` is standard output for the other commands and `-o ''` nothing at all: neither
+    builds a folder named '-' or into the current folder (adversarial pass)."""
+    from typer.testing import CliRunner
+
+    from retracker.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["--data", str(REPO / "data"), "site", "-o", value])
+    assert result.exit_code == 2, result.output
+    assert "--output" in result.stderr and "Traceback" not in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_site_on_the_last_day_of_the_calendar(bundled, tmp_path: Path) -> None:
+    """--on 9999-12-31 builds (the history bars ran one day past the calendar: OverflowError)."""
+    report = build_site(bundled, tmp_path / "site", on=dt.date(9999, 12, 31))
+    assert report.pages > 0
+    assert "9999-12-31" in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")

@@ -56,6 +56,7 @@ def site(
     from ..dataset import load_dataset, resolve_data_dir
     from ..site import DEFAULT_REPO_URL, build_site
 
+    _check_folder(output)
     day = _today(on)
     started = time.perf_counter()
     ds = load_dataset(resolve_data_dir(_state(ctx).get("data")))
@@ -76,3 +77,14 @@ def site(
         f"({report.events} event(s), as of {day}; {seconds:.1f} s)",
         err=True,
     )
+
+
+def _check_folder(output: str) -> None:
+    """A site is a folder: an empty value, or ``-`` (standard output elsewhere), is an error,
+    not the current folder or a folder named ``-``."""
+    if output.strip() and output != "-":
+        return
+    from ..diagnostics import RetrackerError
+
+    what = "is empty" if not output.strip() else "cannot be standard output (-): a site is a folder"
+    raise RetrackerError(f"--output {what}", hint="give a folder, e.g. -o site")

@@ -208,7 +208,8 @@ class Views:
         if not spans:
             return []
         start = spans[0].since
-        end = max(self.on, spans[-1].since, self.coverage or self.on) + dt.timedelta(days=1)
+        end = min(max(self.on, spans[-1].since, self.coverage or self.on), dt.date.max - dt.timedelta(days=1))
+        end += dt.timedelta(days=1)  # the bar runs through its last day (9999-12-31 included)
         total = max(1, (end - start).days)
         out = []
         for s in spans:
