@@ -17,13 +17,13 @@ import gc
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from . import model
+from . import model, schema_errors
 from .diagnostics import Diagnostic, RetrackerError
 
 if TYPE_CHECKING:
@@ -360,72 +360,33 @@ def _real_folder(folder: str) -> Path:
 
 # ------------------------------------------------------------ pydantic -> located diagnostics
 
-_CODE_BY_TYPE = {
-    "extra_forbidden": "RT101",
-    "missing": "RT102",
-    "unknown_material": "RT103",
-    "unknown_country": "RT104",
-    "invalid_date": "RT105",
-    "invalid_url": "RT302",
-}
-
-_MODEL_AT = {
-    "sources": model.Source,
-    "parts": model.Part,
-    "relations": model.Relation,
-    "figures": model.Figure,
-    "withdrawn": model.Withdrawn,
-}
-
-
-def _dotted(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for step in loc:
-        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else str(step))
-    return out or "(top level)"
-
-
-def _model_for(loc: tuple[Any, ...]) -> type[model.BaseModel]:
-    if len(loc) >= 2 and loc[0] in _MODEL_AT:
-        return _MODEL_AT[loc[0]]
-    return model.Event
+_EVENT_ERRORS = schema_errors.ErrorMap(
+    root=model.Event,
+    codes={
+        "extra_forbidden": "RT101",
+        "missing": "RT102",
+        "unknown_material": "RT103",
+        "unknown_country": "RT104",
+        "invalid_date": "RT105",
+        "invalid_url": "RT302",
+    },
+    fallback="RT106",
+    nested={
+        "sources": model.Source,
+        "parts": model.Part,
+        "relations": model.Relation,
+        "figures": model.Figure,
+        "withdrawn": model.Withdrawn,
+    },
+)
 
 
 def _schema_diagnostic(path: str, doc: yamlio.Document, err: Any) -> Diagnostic:
-    loc = tuple(s for s in err["loc"] if not (isinstance(s, str) and s.startswith("function-")))
-    kind = err["type"]
-    code = _CODE_BY_TYPE.get(kind, "RT106")
-    where = _dotted(loc)
-    hint = None
-    if kind == "extra_forbidden":
-        line, col = doc.locate_key(loc)
-        fields = list(_model_for(loc).model_fields)
-        close = difflib.get_close_matches(str(loc[-1]), fields, n=1, cutoff=0.6)
-        message = f"unknown field '{where}'"
-        hint = f"did you mean '{close[0]}'?" if close else None
-    elif kind == "missing":
-        line, col = doc.locate(loc[:-1])
-        message = f"missing required field '{where}'"
-    else:
-        line, col = doc.locate(loc)
-        message = f"{where}: {err['msg']}"
-        hint = _value_hint(kind, err.get("input"), loc)
+    diag = schema_errors.located(path, doc, err, _EVENT_ERRORS)
+    loc, kind = schema_errors.error_loc(err), err["type"]
     if loc == ("sources",) and kind == "too_short":
-        code, message = "RT301", "an event needs at least one source"
+        return replace(diag, code="RT301", message="an event needs at least one source")
     if loc == ("id",) and kind == "string_pattern_mismatch":
-        code = "RT107"
         message = f"id '{err.get('input')}' must read YYYY-MM-DD-words-in-lower-case"
-    return Diagnostic(path, line, col, code, message, hint=hint)
-
-
-def _value_hint(kind: str, value: Any, loc: tuple[Any, ...]) -> str | None:
-    if kind == "string_type" and isinstance(value, bool):
-        return "YAML read this as a boolean; quote it"
-    if kind == "string_type" and isinstance(value, int | float):
-        return "YAML read this as a number; quote it"
-    if kind == "literal_error" and isinstance(value, str):
-        field_info = _model_for(loc).model_fields.get(str(loc[-1]))
-        choices = list(getattr(field_info.annotation, "__args__", ())) if field_info else []
-        close = difflib.get_close_matches(value, [str(c) for c in choices], n=1, cutoff=0.5)
-        return f"did you mean '{close[0]}'?" if close else None
-    return None
+        return replace(diag, code="RT107", message=message)
+    return diag

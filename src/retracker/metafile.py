@@ -8,7 +8,6 @@ None".
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from pathlib import Path
 from typing import Any
 
@@ -82,25 +81,17 @@ def future_coverage(coverage: Any, today: dt.date | None = None) -> str | None:
 
 
 def _diagnostic(name: str, doc: Any, err: Any) -> Diagnostic:
-    loc = tuple(s for s in err["loc"] if not (isinstance(s, str) and s.startswith("function-")))
-    kind = err["type"]
-    code = _CODES.get(kind, "RT023")
-    field = ".".join(str(s) for s in loc) or "(top level)"
-    hint = None
-    if kind == "extra_forbidden":
-        line, col = doc.locate_key(loc)
-        close = difflib.get_close_matches(str(loc[-1]), list(DatasetMeta.model_fields), n=1, cutoff=0.6)
-        hint = f"did you mean '{close[0]}'?" if close else "fields: " + ", ".join(DatasetMeta.model_fields)
-        message = f"unknown dataset field '{field}'"
-    elif kind == "missing":
-        line, col = doc.locate(())
-        message = f"dataset.yaml needs '{field}'"
-        if field == "coverage":
-            hint = "the last day the log was reviewed up to, YYYY-MM-DD"
-    else:
-        line, col = doc.locate(loc)
-        message = f"dataset.yaml {field}: {err['msg']}"
-    return Diagnostic(name, line, col, code, message, hint=hint)
+    from . import schema_errors
+
+    errors = schema_errors.ErrorMap(
+        root=DatasetMeta,
+        codes=_CODES,
+        fallback="RT023",
+        noun="dataset field",
+        list_fields=True,
+        missing_hints={"coverage": "the last day the log was reviewed up to, YYYY-MM-DD"},
+    )
+    return schema_errors.located(name, doc, err, errors)
 
 
 def require_readable(root: Path, diagnostics: list[Diagnostic]) -> None:

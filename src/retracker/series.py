@@ -27,14 +27,14 @@ import math
 import os
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, ValidationError, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from . import model, vocab
+from . import model, schema_errors, vocab
 from .diagnostics import Diagnostic, Severity
 
 FOLDER = "series"
@@ -716,63 +716,34 @@ def _quoted(value: float, sources: Iterable[model.Source]) -> bool:
 
 # ------------------------------------------------------------------ pydantic -> located diagnostics
 
-_CODE_BY_TYPE = {
-    "extra_forbidden": "RT401",
-    "missing": "RT402",
-    "unknown_material": "RT403",
-    "unknown_country": "RT404",
-    "invalid_period": "RT406",
-    "invalid_date": "RT105",
-    "invalid_url": "RT302",
-}
-
-_MODEL_AT: dict[str, type[model.BaseModel]] = {
-    "sources": model.Source,
-    "derived": Derived,
-    "alternatives": Alternative,
-    "points": Point,
-    "totals": Total,
-}
-
-
-def _model_for(loc: tuple[Any, ...]) -> type[model.BaseModel]:
-    """The model whose field the last step of ``loc`` names."""
-    found: type[model.BaseModel] = Series
-    for step in loc[:-1]:
-        if isinstance(step, str) and step in _MODEL_AT:
-            found = _MODEL_AT[step]
-    return found
+_SERIES_ERRORS = schema_errors.ErrorMap(
+    root=Series,
+    codes={
+        "extra_forbidden": "RT401",
+        "missing": "RT402",
+        "unknown_material": "RT403",
+        "unknown_country": "RT404",
+        "invalid_period": "RT406",
+        "invalid_date": "RT105",
+        "invalid_url": "RT302",
+    },
+    fallback="RT405",
+    nested={
+        "sources": model.Source,
+        "derived": Derived,
+        "alternatives": Alternative,
+        "points": Point,
+        "totals": Total,
+    },
+)
 
 
 def _schema_diagnostic(path: str, doc: Any, err: Any) -> Diagnostic:
-    loc = tuple(s for s in err["loc"] if not (isinstance(s, str) and s.startswith("function-")))
-    kind = err["type"]
-    code = _CODE_BY_TYPE.get(kind, "RT405")
-    where = _dotted(loc)
-    hint = None
-    if kind == "extra_forbidden":
-        line, col = doc.locate_key(loc)
-        fields = [f.alias or name for name, f in _model_for(loc).model_fields.items()]
-        close = difflib.get_close_matches(str(loc[-1]), fields, n=1, cutoff=0.6)
-        message = f"unknown field '{where}'"
-        hint = f"did you mean '{close[0]}'?" if close else None
-    elif kind == "missing":
-        line, col = doc.locate(loc[:-1])
-        message = f"missing required field '{where}'"
-    else:
-        line, col = doc.locate(loc)
-        message = f"{where}: {err['msg']}"
-        if kind == "string_type" and isinstance(err.get("input"), bool):
-            hint = "YAML read this as a boolean; quote it"
+    diag = schema_errors.located(path, doc, err, _SERIES_ERRORS)
+    loc, kind = schema_errors.error_loc(err), err["type"]
     if loc and loc[-1] == "id" and kind == "string_pattern_mismatch":
-        code, message = "RT407", f"id '{err.get('input')}' must be lower-case words joined by hyphens"
+        message = f"id '{err.get('input')}' must be lower-case words joined by hyphens"
+        return replace(diag, code="RT407", message=message)
     if loc == ("points",) and kind == "too_short":
-        message = "a series needs at least one point"
-    return Diagnostic(path, line, col, code, message, hint=hint)
-
-
-def _dotted(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for step in loc:
-        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else str(step))
-    return out or "(top level)"
+        return replace(diag, message="a series needs at least one point")
+    return diag
