@@ -218,6 +218,13 @@ def _via_column(table, events, f):
     return add_column(table, "Matched", ["" if m == DIRECT else m for m in labels], spill=2)
 
 
+def _print_status_listing(ctx, view, pairs, f, coverage) -> None:
+    """A table of (event, status) rows, with the "Matched" column when groups widened and the
+    footnote when a row is projected past the coverage date."""
+    _print(_via_column(view(pairs, _lang(ctx), _handles(ctx)), [e for e, _ in pairs], f))
+    _projected_note([st for _, st in pairs if st is not None], coverage)
+
+
 def _capped(shown: int, total: int) -> None:
     if total > shown:
         typer.echo(f"{shown} of {total} shown; --limit N shows more", err=True)

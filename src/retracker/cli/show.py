@@ -18,9 +18,8 @@ from .common import (
     _print,
     _print_json,
     _print_json_array,
-    _projected_note,
+    _print_status_listing,
     _today,
-    _via_column,
     _with_status,
 )
 from .options import AsJson, Country, Element, Exact, Issuer, Kind, On, Since, Target, Until, _complete_id
@@ -77,8 +76,7 @@ def show(
         return
     from ..render import element_view
 
-    _print(_via_column(element_view(pairs, _lang(ctx), _handles(ctx)), [e for e, _ in pairs], f))
-    _projected_note([st for _, st in pairs if st is not None], coverage)
+    _print_status_listing(ctx, element_view, pairs, f, coverage)
     if f.materials:
         from .figures import print_related
 

@@ -19,9 +19,9 @@ from .common import (
     _output_path,
     _print,
     _print_json_array,
+    _print_status_listing,
     _projected_note,
     _today,
-    _via_column,
     _write_out,
 )
 from .options import AsJson, Country, Element, Exact, Excel, Issuer, Kind, On, Since, Target, Until
@@ -78,8 +78,7 @@ def status(
         return
     from ..render import status_table
 
-    _print(_via_column(status_table(found, _lang(ctx), _handles(ctx)), [e for e, _ in found], f))
-    _projected_note([st for _, st in found], coverage)
+    _print_status_listing(ctx, status_table, found, f, coverage)
     typer.echo(f"{len(found)} measure(s) on {day}", err=True)
 
 
