@@ -53,6 +53,23 @@ RELATION_TYPES = (
     "responds-to",
     "related",
 )
+INVERSE_RELATION = {
+    "suspends": "suspended by",
+    "revokes": "revoked by",
+    "supersedes": "superseded by",
+    "extends": "extended by",
+    "amends": "amended by",
+    "responds-to": "answered by",
+    "related": "related to",
+}
+"""How a relation reads from the event it acts on: No. 72 suspends No. 46, so No. 46 is
+"suspended by" No. 72 (``related`` has no direction)."""
+
+
+def inverse_relation(kind: str) -> str:
+    return INVERSE_RELATION.get(kind, kind)
+
+
 SOURCE_KINDS = (
     "official-text",
     "official-translation",

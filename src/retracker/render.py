@@ -341,7 +341,7 @@ def relation_tree(
             _grow(ds, branch, other, depth - 1, seen, outward=True)
     for rel, actor in in_links:
         part = f" (part {rel.target_part})" if rel.target_part else ""
-        branch = tree.root.add(Node(f"{_inverse(rel.type)}{part} ←", actor.id, actor))
+        branch = tree.root.add(Node(f"{model.inverse_relation(rel.type)}{part} ←", actor.id, actor))
         if rel.type in FOLLOWED:
             _grow(ds, branch, actor, depth - 1, seen, outward=False)
     return tree
@@ -361,23 +361,8 @@ def _grow(ds: Dataset, node: Node, event: model.Event, depth: int, seen: set[str
     else:
         for rel, actor in ds.acted_on_by(event.id):
             if rel.type in FOLLOWED:
-                child = node.add(Node(f"{_inverse(rel.type)} ←", actor.id, actor))
+                child = node.add(Node(f"{model.inverse_relation(rel.type)} ←", actor.id, actor))
                 _grow(ds, child, actor, depth - 1, seen, outward)
-
-
-_INVERSE = {
-    "suspends": "suspended by",
-    "revokes": "revoked by",
-    "supersedes": "superseded by",
-    "extends": "extended by",
-    "amends": "amended by",
-    "responds-to": "answered by",
-    "related": "related from",
-}
-
-
-def _inverse(kind: str) -> str:
-    return _INVERSE.get(kind, kind)
 
 
 @dataclass

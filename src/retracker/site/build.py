@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup, escape
 
-from .. import export, query, vocab
+from .. import export, model, query, vocab
 from ..dataset import Dataset
 from ..diagnostics import RetrackerError
 from ..handles import ids_in
@@ -25,7 +25,6 @@ from ..status import PROJECTED_NOTE, STATUSES
 from . import output
 from .labels import translate
 from .views import (
-    INVERSE,
     Views,
     country_page,
     event_page,
@@ -69,7 +68,7 @@ def _environment() -> jinja2.Environment:
     env.filters["safe_url"] = safe_url
     env.filters["material_name"] = vocab.material_name
     env.filters["country_name"] = vocab.country_name
-    env.filters["inverse"] = lambda kind: INVERSE.get(kind, kind)
+    env.filters["inverse"] = model.inverse_relation
     env.filters["chart_markup"] = chart_markup
     env.globals["STATUSES"] = STATUSES
     return env

@@ -25,16 +25,6 @@ from ..status import ENDED, Change, Status, StatusEngine, binding_first, project
 UPCOMING_DAYS = 90
 """The index lists the changes of the next 90 days, as ``retracker upcoming`` does by default."""
 
-INVERSE = {
-    "suspends": "suspended by",
-    "revokes": "revoked by",
-    "supersedes": "superseded by",
-    "extends": "extended by",
-    "amends": "amended by",
-    "responds-to": "answered by",
-    "related": "related from",
-}
-
 
 def event_page(event_id: str) -> str:
     return f"events/{event_id}.html"
