@@ -218,14 +218,10 @@ def test_the_magnet_series_shows_the_april_controls_and_the_may_trough_on_one_sc
     assert may == min(pt.value for pt in p.points if pt.period.startswith("2025"))
 
 
-def test_the_sqlite_export_holds_series_given(log: LogBuilder, tmp_path: Path) -> None:
+def _assert_series_in_sqlite(target: Path) -> None:
+    """The builder log's two series, and the points of one, as the SQLite export holds them."""
     import sqlite3
 
-    from retracker.export import export
-
-    ds = load_dataset(log.root)
-    target = tmp_path / "log.sqlite"
-    export(ds.events, "sqlite", target, ds=ds, series=load_series(log.root).series)
     with sqlite3.connect(target) as con:
         assert con.execute("SELECT id, unit, first, last FROM series ORDER BY id").fetchall() == [
             ("cn-exports-gallium-us", "kg", "2025-01", "2025-06"),
@@ -238,6 +234,15 @@ def test_the_sqlite_export_holds_series_given(log: LogBuilder, tmp_path: Path) -
         ).fetchall()
     assert rows[0] == ("2025-01/2025-02", "2025-01", "2025-02", 9000.0, 0, 0)
     assert rows[3][4] == 1 and rows[4][5] == 1
+
+
+def test_the_sqlite_export_holds_series_given(log: LogBuilder, tmp_path: Path) -> None:
+    from retracker.export import export
+
+    ds = load_dataset(log.root)
+    target = tmp_path / "log.sqlite"
+    export(ds.events, "sqlite", target, ds=ds, series=load_series(log.root).series)
+    _assert_series_in_sqlite(target)
 
 
 def test_series_text_for_export(log: LogBuilder) -> None:
@@ -390,22 +395,9 @@ def test_export_series_csv_json_jsonl(log: LogBuilder, tmp_path: Path) -> None:
 
 
 def test_sqlite_export_holds_the_series(log: LogBuilder, tmp_path: Path) -> None:
-    import sqlite3
-
     target = tmp_path / "log.sqlite"
     assert run(log, "export", "-o", str(target)).exit_code == 0
-    with sqlite3.connect(target) as con:
-        assert con.execute("SELECT id, unit, first, last FROM series ORDER BY id").fetchall() == [
-            ("cn-exports-gallium-us", "kg", "2025-01", "2025-06"),
-            (SERIES, "t", "2025-01", "2025-06"),
-        ]
-        rows = con.execute(
-            "SELECT period, start, end, value, derived, disputed FROM series_points WHERE series_id = ? "
-            "ORDER BY start",
-            (SERIES,),
-        ).fetchall()
-    assert rows[0] == ("2025-01/2025-02", "2025-01", "2025-02", 9000.0, 0, 0)
-    assert rows[3][4] == 1 and rows[4][5] == 1
+    _assert_series_in_sqlite(target)
 
 
 def test_a_log_without_series_says_so(tmp_path: Path) -> None:

@@ -35,6 +35,12 @@ def suspension(**overrides) -> dict:
     return base
 
 
+def extension(log: LogBuilder, event_id: str, day: str, ends: str, **overrides) -> None:
+    """An event dated ``day`` that extends B's suspension to ``ends``."""
+    fields = dict(id=event_id, date=day, kind="suspension", instrument_key=None, ends=ends)
+    log.add(**fields, relations=[{"type": "extends", "target": B}], **overrides)
+
+
 def clean_log(log: LogBuilder) -> LogBuilder:
     log.add(parts=[{"id": "art1", "effective": "2025-04-04"}, {"id": "art2", "effective": "2025-04-04"}])
     log.add(**suspension())
@@ -281,14 +287,7 @@ BREAKERS = {
         relations=[{"type": "suspends", "target": A}],
         summary="Suspended until 10 November 2026, then extended to 15 October 2027.",
     ),
-    "RT224": lambda log: log.add(
-        id="2027-01-05-cn-late-extension",
-        date="2027-01-05",
-        kind="suspension",
-        instrument_key=None,
-        ends="2027-11-10",
-        relations=[{"type": "extends", "target": B}],
-    ),
+    "RT224": lambda log: extension(log, "2027-01-05-cn-late-extension", "2027-01-05", "2027-11-10"),
     "RT301": _no_source,
     "RT302": _url,
     "RT303": _primary,
@@ -536,15 +535,8 @@ def test_summary_end_dates_read_the_usual_wordings() -> None:
 
 def test_summary_end_carried_by_a_related_event_is_quiet(log: LogBuilder) -> None:
     clean_log(log)
-    log.add(
-        id="2026-10-01-cn-extension",
-        date="2026-10-01",
-        kind="suspension",
-        instrument_key=None,
-        ends="2027-10-15",
-        relations=[{"type": "extends", "target": B}],
-        summary="The suspension was extended to 15 October 2027.",
-    )
+    summary = "The suspension was extended to 15 October 2027."
+    extension(log, "2026-10-01-cn-extension", "2026-10-01", "2027-10-15", summary=summary)
     # the suspension's own summary names the extended end: an event related to it carries it
     extended = dict(
         suspension(), summary="Suspended until 10 November 2026, later extended to 15 October 2027."
@@ -556,14 +548,7 @@ def test_summary_end_carried_by_a_related_event_is_quiet(log: LogBuilder) -> Non
 
 def test_extension_lapse_names_the_gap(log: LogBuilder) -> None:
     clean_log(log)
-    log.add(
-        id="2027-01-05-cn-late-extension",
-        date="2027-01-05",
-        kind="suspension",
-        instrument_key=None,
-        ends="2027-11-10",
-        relations=[{"type": "extends", "target": B}],
-    )
+    extension(log, "2027-01-05-cn-late-extension", "2027-01-05", "2027-11-10")
     result = lint_paths(data=log.root)
     found = [d for d in result.diagnostics if d.code == "RT224"]
     assert len(found) == 1
