@@ -517,12 +517,25 @@ def make_console(stderr: bool = False, record: bool = False, **options: Any) -> 
 
     A width of nothing (``COLUMNS=0``, which rich takes at its word and then prints no line
     at all) reads as the default width."""
-    console = Console(
+    console = _Console(
         stderr=stderr, highlight=False, soft_wrap=False, record=record, markup=False, emoji=False, **options
     )
     if console.width < 1:
         console.width = DEFAULT_WIDTH
     return console
+
+
+class _Console(Console):
+    """A reader that leaves early (``| head``, ``| grep -q``) is the same answer whichever
+    writer meets it: rich's own handler exits 1 (``SystemExit(1)``), so a closed pipe met by a
+    table said "failed" where one met by a streamed listing or the final flush said 0. The
+    error goes on to the one handler of closed pipes (cli/app.py, ``_streams.write_failed``)."""
+
+    def on_broken_pipe(self) -> None:
+        import errno
+
+        self.quiet = True
+        raise BrokenPipeError(errno.EPIPE, "the reader closed the pipe")
 
 
 DEFAULT_WIDTH = 80

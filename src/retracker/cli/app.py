@@ -21,6 +21,10 @@ class RetrackerGroup(TyperGroup):
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         try:
             return super().parse_args(ctx, args)
+        except BrokenPipeError as exc:  # --help into a reader that left: as every command
+            from .. import _streams
+
+            raise typer.Exit(_streams.write_failed(exc)) from None
         except Exception as exc:  # a usage error in the global options: shown by click
             _inert_usage_error(exc)
             raise
