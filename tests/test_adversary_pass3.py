@@ -148,3 +148,44 @@ def test_show_with_series_into_grep_q_in_a_shell(tmp_path: Path) -> None:
     script = f"{command} | grep -q a; echo ${{PIPESTATUS[0]}}"
     out = subprocess.run(["bash", "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert out.stdout.strip() == "0", out.stderr
+
+
+# ===================================================== windows at the calendar's edges
+
+EDGE_WINDOWS = [
+    ["--since", "9999-12-31"],
+    ["--since", "9999-12-31", "--until", "9999-12-31"],
+    ["--since", "9999"],
+    ["--since", "9999-12"],
+]
+
+
+@pytest.mark.parametrize("window", EDGE_WINDOWS, ids=" ".join)
+def test_a_chart_on_the_calendars_last_day_shows_what_is_in_force(window: list[str]) -> None:
+    """`chart --since 9999-12-31` said "no measures match": a run's exclusive end, the day
+    after 9999-12-31, does not exist, and the window was empty. Measures without an end are
+    in force on the calendar's last day as on any other."""
+    result = run("chart", *window, data=REPO / "data")
+    assert result.exit_code == 0, result.output
+    assert "no measures match" not in result.output
+    assert "█" in result.stdout
+    on_last_day = run("status", "--on", "9999-12-31", "--json", data=REPO / "data")
+    assert on_last_day.exit_code == 0 and '"in-force"' in on_last_day.stdout
+
+
+def test_the_chart_library_clips_runs_in_inclusive_days() -> None:
+    import datetime as dt
+
+    from retracker import chart
+    from retracker.dataset import load_dataset
+    from retracker.status import StatusEngine
+
+    ds = load_dataset(REPO / "data")
+    engine = StatusEngine(ds)
+    measures = [e for e in ds.events if e.kind in ("export-control", "tariff")]
+    last = dt.date.max
+    picture = chart.build(engine, measures, last, last, today=last, coverage=None, caption="")
+    assert picture.rows
+    assert all(r.start == r.last == last for row in picture.rows for r in row.runs)
+    svg = chart.svg(picture)
+    assert "<rect" in svg

@@ -49,9 +49,14 @@ def instrument_label(event: model.Event) -> str:
 @dataclass
 class Run:
     start: dt.date
-    end: dt.date
-    """The day after the run (exclusive)."""
+    last: dt.date
+    """The run's last day (inclusive: a run may end on 9999-12-31, which has no day after)."""
     status: str
+
+    @property
+    def end(self) -> dt.date:
+        """The day after the run (the last day there is stays itself)."""
+        return after(self.last)
 
 
 @dataclass
@@ -87,15 +92,17 @@ def build(
     caption: str,
     lang: str = "en",
 ) -> Chart:
-    """The rows of the measures that have a status somewhere in ``[start, end]``."""
-    stop = after(end)
+    """The rows of the measures that have a status somewhere in ``[start, end]``.
+
+    Runs are clipped in inclusive days, so that a window on the calendar's last day
+    (``--since 9999-12-31``) holds that day: its exclusive end would be past the calendar."""
     rows = []
     for event in measures:
         runs = []
         for span in engine.spans(event):
             first = max(span.since, start)
-            last = min(span.until or stop, stop)
-            if first < last:
+            last = end if span.until is None else min(span.until - dt.timedelta(days=1), end)
+            if first <= last:
                 runs.append(Run(first, last, span.status))
         if any(r.status not in ("expired", "revoked") for r in runs):
             label = instrument_label(event)
@@ -157,7 +164,7 @@ def _bar(chart: Chart, row: Row, cells: int) -> Text:
     split = _cell(chart, after(chart.coverage), cells) if projected else cells
     for run in row.runs:
         first = _cell(chart, run.start, cells)
-        last = cells if run.end > chart.end else _cell(chart, run.end, cells)
+        last = cells if run.last >= chart.end else _cell(chart, run.end, cells)
         first = max(first, at)
         last = max(last, min(first + 1, cells))  # a run of a few days still shows
         if last <= first:
@@ -247,7 +254,7 @@ def svg(chart: Chart, width: int = 960) -> str:
         y = top + n * ROW_HEIGHT
         parts.append(f'<text x="8" y="{y + 15}" fill="#111111">{_e(row.label)}</text>')
         for run in row.runs:
-            x0, x1 = x(run.start), x(min(run.end, after(chart.end)))
+            x0, x1 = x(run.start), x(after(min(run.last, chart.end)))
             colour = BAR.get(run.status, ("", "", "#ffffff"))[2]
             tip = f"{_e(row.label)}: {run.status} {run.start} to {run.end}"
             box = f'x="{x0:.1f}" y="{y + 4}" width="{max(0.5, x1 - x0):.1f}" height="{ROW_HEIGHT - 8}"'
