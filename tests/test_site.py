@@ -509,3 +509,43 @@ def test_site_on_the_last_day_of_the_calendar(bundled, tmp_path: Path) -> None:
     report = build_site(bundled, tmp_path / "site", on=dt.date(9999, 12, 31))
     assert report.pages > 0
     assert "9999-12-31" in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_404_page_links_under_the_base_url_at_any_depth(site: Path) -> None:
+    page = parse(site / "404.html")
+    assert page.errors == [] and "Page not found" in (site / "404.html").read_text()
+    links = [link for link in page.links if not link.startswith(("data:", "#"))]
+    assert len(links) >= 8
+    assert all(link.startswith("https://example.org/retracker/") for link in links), links
+
+
+def test_without_a_base_url_the_404_page_links_from_the_top_folder(log: LogBuilder, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build_site(load_dataset(small_log(log).root), out, on=ON)
+    links = [link for link in parse(out / "404.html").links if not link.startswith(("data:", "#"))]
+    for link in links:
+        assert (out / unquote(urlsplit(link).path)).is_file(), link
+
+
+def test_a_material_page_says_what_it_is_and_counts_its_timeline(site: Path) -> None:
+    from typer.testing import CliRunner
+
+    from retracker.cli import app
+
+    result = CliRunner().invoke(app, ["--data", str(REPO / "data"), "timeline", "-e", "Sb", "--json"])
+    listed = json.loads(result.stdout)
+    lede = re.search(r'<p class="lede">(.*?)</p>', (site / "materials" / "Sb.html").read_text(), re.S)[1]
+    text = re.sub(r"<[^>]+>", "", lede)
+    assert text.startswith("Element.") and f"{len(listed)} events on the timeline" in text
+    group = re.sub(
+        r"<[^>]+>",
+        "",
+        re.search(r'<p class="lede">(.*?)</p>', (site / "materials" / "Dy.html").read_text(), re.S)[1],
+    )
+    assert "part of rare-earths" in group
+
+
+def test_the_materials_index_gives_each_material_one_name_cell(site: Path) -> None:
+    text = (site / "materials" / "index.html").read_text()
+    row = re.search(r"<tr><td><a [^>]*>Sb</a></td>(.*?)</tr>", text)[1]
+    assert row.count("<td") == 3 and '<span lang="en">antimony</span> <span lang="zh">锑</span>' in row

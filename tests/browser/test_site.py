@@ -199,10 +199,14 @@ def _phone_pages(dataset: Any) -> list[str]:
         f"events/{longest_source_url_event(dataset)}.html",
         "materials/rare-earths.html",
         "materials/Sb.html",
+        "materials/index.html",
+        "404.html",
     ]
 
 
-@pytest.mark.parametrize("which", range(5), ids=["index", "timeline", "event", "group", "material"])
+@pytest.mark.parametrize(
+    "which", range(7), ids=["index", "timeline", "event", "group", "material", "materials", "404"]
+)
 def test_a_phone_never_scrolls_sideways(served: str, new_tab: Any, dataset: Any, which: int) -> None:
     path = _phone_pages(dataset)[which]
     tab = new_tab(width=PHONE, height=844)

@@ -130,9 +130,9 @@ class _Site:
         self._row_modules: dict[str, Any] = {}
         self._rows: dict[tuple[str, str, str, str | None], Markup] = {}
 
-    def context(self, rel: str, **extra: Any) -> dict[str, Any]:
-        depth = rel.count("/")
-        root = "../" * depth
+    def context(self, rel: str, root: str | None = None, **extra: Any) -> dict[str, Any]:
+        if root is None:
+            root = "../" * rel.count("/")
         lang = self.v.lang
         return {
             "root": root,
@@ -186,8 +186,8 @@ class _Site:
             found = self._rows[key] = getattr(module, kind)(row, via)
         return found
 
-    def page(self, template: str, rel: str, **extra: Any) -> None:
-        html = self.env.get_template(template).render(self.context(rel, **extra))
+    def page(self, template: str, rel: str, root: str | None = None, **extra: Any) -> None:
+        html = self.env.get_template(template).render(self.context(rel, root, **extra))
         self.writer.write(rel, html)
         self.pages += 1
 
@@ -205,6 +205,13 @@ class _Site:
         self.countries()
         self.feed()
         self.downloads()
+        self.not_found()
+
+    def not_found(self) -> None:
+        """404.html, which GitHub Pages (and most static hosts) serve for any missing path: its
+        links are absolute under --base-url, so they work at any depth; without one they are
+        relative to the site's top folder."""
+        self.page("404.html", "404.html", root=self.base_url or "")
 
     def index(self) -> None:
         sections = self.v.sections()

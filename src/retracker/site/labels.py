@@ -55,8 +55,11 @@ ZH: dict[str, str] = {
     "Nothing in force.": "无现行措施。",
     "No scheduled changes.": "无已排定的变化。",
     "No events.": "无事件。",
+    "events": "个事件",
     "events shown": "个事件",
-    "events in the log": "个事件",
+    "events on the timeline": "个事件（时间线）",
+    "reviewed up to": "审阅至",
+    "part of": "属于",
     "Withdrawn records": "已撤回的记录",
     "Subscribe (Atom)": "订阅 (Atom)",
     "Calendar of changes (iCalendar)": "变化日历 (iCalendar)",
@@ -64,6 +67,9 @@ ZH: dict[str, str] = {
     "All events (CSV)": "全部事件 (CSV)",
     "All events (SQLite)": "全部事件 (SQLite)",
     "Page not found": "页面不存在",
+    "No page of the log has this address. An event's page is named after its id.": (
+        "记录中没有这个地址的页面。事件页面以事件 id 命名。"
+    ),
     "Skip to content": "跳到正文",
     "Built from the log as of": "根据记录生成，日期",
     "every event": "全部事件",
