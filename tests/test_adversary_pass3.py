@@ -189,3 +189,122 @@ def test_the_chart_library_clips_runs_in_inclusive_days() -> None:
     assert all(r.start == r.last == last for row in picture.rows for r in row.runs)
     svg = chart.svg(picture)
     assert "<rect" in svg
+
+
+# ===================================================== special files where data is expected
+
+SERIES = "series/cn-exports-gallium-us.yaml"
+
+
+def _log_copy(tmp_path: Path) -> Path:
+    root = tmp_path / "data"
+    shutil.copytree(REPO / "data", root)
+    return root
+
+
+def _special(path: Path, kind: str) -> None:
+    """Put a special file named ``path`` in place of whatever is there."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "dir":
+        path.mkdir()
+    elif kind == "zero":
+        path.symlink_to("/dev/zero")
+    elif kind == "urandom":
+        path.symlink_to("/dev/urandom")
+    elif kind == "fifo-link":
+        os.mkfifo(path.parent / ".fifo")
+        path.symlink_to(path.parent / ".fifo")
+    elif kind == "dangling":
+        path.symlink_to(path.parent / "nowhere.yaml")
+    elif kind == "huge":
+        with path.open("wb") as f:
+            f.truncate(3 * 1_048_576)
+    else:
+        raise AssertionError(kind)
+
+
+SPECIAL = {
+    "fifo": "not a regular file",
+    "fifo-link": "not a regular file",
+    "dir": "is a directory, not a dataset file",
+    "zero": "not a regular file",
+    "urandom": "not a regular file",
+    "dangling": "which does not exist",
+    "huge": "larger than 1 MiB",
+}
+
+
+def _cli(data: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """A subprocess with a timeout: a FIFO opened for a blocking read would hang it."""
+    return subprocess.run(
+        [sys.executable, "-m", "retracker", "--data", str(data), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+@pytest.mark.parametrize("kind", list(SPECIAL))
+def test_a_dataset_file_that_is_not_a_regular_file_is_named_not_missing(tmp_path: Path, kind: str) -> None:
+    """A dataset.yaml linked to /dev/zero was reported as "the folder has no dataset.yaml":
+    the marker test wanted a regular file. Any entry of that name marks the log, and lint and
+    every query name the file and say what is wrong with it."""
+    root = _log_copy(tmp_path)
+    _special(root / "dataset.yaml", kind)
+    expected = SPECIAL[kind]
+    lint = _cli(root, "lint", cwd=tmp_path)
+    assert lint.returncode == 1, lint.stderr
+    assert f"{root / 'dataset.yaml'}:1:1: RT00" in lint.stdout and expected in lint.stdout, lint.stdout
+    for args in (["timeline"], ["--no-cache", "status"]):
+        query = _cli(root, *args, cwd=tmp_path)
+        assert query.returncode == 2, (args, query.stderr)
+        assert "dataset.yaml" in query.stderr and expected in query.stderr, (args, query.stderr)
+        assert "has no dataset.yaml" not in query.stderr
+    # found by the walk up from the current folder too
+    near = subprocess.run(
+        [sys.executable, "-m", "retracker", "timeline"],
+        cwd=root / "events",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "RETRACKER_DATA": ""},
+    )
+    assert near.returncode == 2 and expected in near.stderr, near.stderr
+
+
+@pytest.mark.parametrize("kind", list(SPECIAL))
+def test_a_series_file_that_is_not_a_regular_file_is_named(tmp_path: Path, kind: str) -> None:
+    root = _log_copy(tmp_path)
+    _special(root / SERIES, kind)
+    expected = {"dir": "not a series file"}.get(kind, SPECIAL[kind])
+    lint = _cli(root, "lint", cwd=tmp_path)
+    assert lint.returncode == 1 and f"{root / SERIES}:1:1: RT00" in lint.stdout, lint.stdout
+    assert expected in lint.stdout, lint.stdout
+    for args in (["figures"], ["export", "--series", "-f", "csv"]):
+        query = _cli(root, *args, cwd=tmp_path)
+        assert query.returncode == 0, (args, query.stderr)
+        assert f"series skipped: {root / SERIES}:1:1" in query.stderr and expected in query.stderr
+
+
+@pytest.mark.parametrize("kind", list(SPECIAL))
+def test_an_event_file_that_is_not_a_regular_file_is_named(tmp_path: Path, kind: str) -> None:
+    """Queries named no file ("7 event file(s) could not be read"): the first is now named,
+    located, with its reason."""
+    root = _log_copy(tmp_path)
+    path = root / "events" / "2025" / "2025-01-01-cn-special.yaml"
+    _special(path, kind)
+    expected = {"zero": "RT013", "urandom": "RT013", "dir": "not an event file"}
+    word = expected.get(kind, SPECIAL[kind])
+    lint = _cli(root, "lint", str(path) if kind != "dir" else str(root), cwd=tmp_path)
+    assert lint.returncode == 1 and f"{path}:1:1: RT0" in lint.stdout and word in lint.stdout, lint.stdout
+    for args in (["--no-cache", "timeline"], ["export", "-f", "csv"]):
+        query = _cli(root, *args, cwd=tmp_path)
+        assert query.returncode == 0, (args, query.stderr)
+        assert f"could not be read (first: {path}:1:1: RT0" in query.stderr, (args, query.stderr)

@@ -69,9 +69,14 @@ def note(found: DataDir) -> DataDir:
 
 
 def has_marker(folder: Path) -> bool:
-    """Whether ``folder`` holds a dataset.yaml file (never raises)."""
+    """Whether ``folder`` holds an entry named dataset.yaml (never raises).
+
+    Any entry counts, not only a regular file: a dataset.yaml that is a FIFO, a device, a
+    folder or a link to one (or to nothing) makes the folder a log whose dataset file
+    cannot be read, and the query or lint names that file and why (see yamlio.read_bytes),
+    rather than saying the folder has no dataset.yaml."""
     try:
-        return (folder / MARKER).is_file()
+        return os.path.lexists(folder / MARKER)
     except (OSError, ValueError):
         return False
 

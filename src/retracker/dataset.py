@@ -50,11 +50,13 @@ def resolve_data_dir(option: str | os.PathLike[str] | None = None) -> Path:
 
 def find_root(start: Path) -> Path | None:
     """Walk up from ``start`` to the folder holding dataset.yaml, if any (links not followed)."""
+    from . import datadir
+
     current = Path(os.path.abspath(start))
     if current.is_symlink() or not current.is_dir():
         current = current.parent
     for folder in (current, *current.parents):
-        if (folder / "dataset.yaml").is_file():
+        if datadir.has_marker(folder):  # a dataset.yaml that cannot be read is reported, not skipped
             return folder
     return None
 

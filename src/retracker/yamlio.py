@@ -203,37 +203,58 @@ def decode(raw: bytes) -> str:
 
 
 def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
-    """Read a file's bytes, refusing directories, pipes, unreadable and oversized files.
+    """Read a file's bytes, refusing directories, pipes, devices, unreadable and oversized files.
 
     One open, one fstat on the open descriptor, one read: opened non-blocking, so a pipe is
-    refused rather than waited on.
+    refused rather than waited on, and a device (``/dev/zero``) is refused before a byte is
+    read. The messages name what the file should have been (an event, series or dataset file).
     """
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except RuntimeError:  # a symlink loop, on Python < 3.13
         raise YamlProblem("RT001", "cannot read file: symlink loop") from None
     except IsADirectoryError:  # Windows cannot open a folder
-        raise YamlProblem("RT001", "is a directory, not an event file") from None
+        raise YamlProblem("RT001", f"is a directory, not {_noun(path)}") from None
+    except FileNotFoundError as exc:
+        raise YamlProblem("RT001", _missing(path, exc)) from None
     except OSError as exc:
         raise YamlProblem("RT001", f"cannot read file: {exc.strerror or exc}") from None
     try:
-        return _read_regular(fd, max_bytes)
+        return _read_regular(fd, max_bytes, _noun(path))
     except OSError as exc:
         raise YamlProblem("RT001", f"cannot read file: {exc.strerror or exc}") from None
     finally:
         os.close(fd)
 
 
-def _read_regular(fd: int, max_bytes: int) -> bytes:
+def _noun(path: Path | str) -> str:
+    """What the file at ``path`` is meant to be, for messages."""
+    parts = Path(path).parts
+    if parts and parts[-1] == "dataset.yaml":
+        return "a dataset file"
+    if len(parts) > 1 and parts[-2] == "series":
+        return "a series file"
+    return "an event file"
+
+
+def _missing(path: Path | str, exc: OSError) -> str:
+    reason = f"cannot read file: {exc.strerror or exc}"
+    try:
+        target = os.readlink(path)
+    except OSError:
+        return reason
+    return f"{reason} (a symbolic link to {target!r}, which does not exist)"
+
+
+def _read_regular(fd: int, max_bytes: int, noun: str = "an event file") -> bytes:
     info = os.fstat(fd)
     if stat.S_ISDIR(info.st_mode):
-        raise YamlProblem("RT001", "is a directory, not an event file")
+        raise YamlProblem("RT001", f"is a directory, not {noun}")
     if not stat.S_ISREG(info.st_mode):
-        raise YamlProblem("RT001", "is not a regular file (a pipe, socket or device?)")
+        raise YamlProblem("RT001", f"is not a regular file (a pipe, socket or device?); {noun} must be one")
     if info.st_size > max_bytes:
-        raise YamlProblem(
-            "RT003", f"file is {info.st_size:,} bytes; the limit for an event file is {max_bytes:,}"
-        )
+        limit = f"larger than {_size(max_bytes)} (the limit for {noun})"
+        raise YamlProblem("RT003", f"file is {info.st_size:,} bytes, {limit}")
     chunks, size = [], 0
     while size <= max_bytes:
         chunk = os.read(fd, max_bytes + 1 - size)
@@ -242,8 +263,13 @@ def _read_regular(fd: int, max_bytes: int) -> bytes:
         chunks.append(chunk)
         size += len(chunk)
     if size > max_bytes:
-        raise YamlProblem("RT003", f"file grew past the limit for an event file ({max_bytes:,} bytes)")
+        raise YamlProblem("RT003", f"file grew past {_size(max_bytes)} while read (the limit for {noun})")
     return b"".join(chunks)
+
+
+def _size(limit: int) -> str:
+    """``1 MiB`` for 1,048,576 bytes; bytes when the limit is not a whole MiB."""
+    return f"{limit // 1_048_576} MiB" if limit % 1_048_576 == 0 else f"{limit:,} bytes"
 
 
 _MAYBE_ANCHOR = re.compile(r"(?<![A-Za-z0-9=])&(?!\s|$)", re.M)

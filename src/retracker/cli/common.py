@@ -78,10 +78,13 @@ def _nothing(f, what: str = "events", *more: str) -> bool:
 
 
 def _read_warning(ds) -> None:
-    if ds.diagnostics:
+    if ds.diagnostics:  # the first by name, located: a FIFO or a device is named, not counted
+        from ..diagnostics import one_line
+
+        first = one_line(str(ds.diagnostics[0]))
         typer.echo(
-            f"retracker: warning: {len(ds.diagnostics)} event file(s) could not be read; "
-            "run `retracker lint` to see why",
+            f"retracker: warning: {len(ds.diagnostics)} event file(s) could not be read "
+            f"(first: {first}); run `retracker lint` to see why",
             err=True,
         )
 
