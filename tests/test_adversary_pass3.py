@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import os
 import shutil
 import subprocess
@@ -308,3 +309,115 @@ def test_an_event_file_that_is_not_a_regular_file_is_named(tmp_path: Path, kind:
         query = _cli(root, *args, cwd=tmp_path)
         assert query.returncode == 0, (args, query.stderr)
         assert f"could not be read (first: {path}:1:1: RT0" in query.stderr, (args, query.stderr)
+
+
+# ===================================================== diff: a year or a month as a revision
+
+
+def git(cwd: Path, *args: str, when: str = "2025-02-10T12:00:00Z") -> str:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t"}
+    env.update(GIT_COMMITTER_EMAIL="t@t", GIT_AUTHOR_DATE=when, GIT_COMMITTER_DATE=when)
+    out = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=True)
+    return out.stdout
+
+
+@pytest.fixture
+def history(tmp_path: Path):
+    """A log with two commits: one event on 2025-02-10, a second added on 2025-06-10."""
+    from .conftest import LogBuilder
+
+    log = LogBuilder(tmp_path / "repo" / "data")
+    log.add()
+    git(log.root.parent, "init", "-q")
+    git(log.root.parent, "add", ".")
+    git(log.root.parent, "commit", "-q", "-m", "one")
+    second = log.add(id="2025-05-05-cn-second-measure", date="2025-05-05", instrument_key=None)
+    git(log.root.parent, "add", ".", when="2025-06-10T12:00:00Z")
+    git(log.root.parent, "commit", "-q", "-m", "two", when="2025-06-10T12:00:00Z")
+    return log, second.stem
+
+
+@pytest.mark.parametrize(
+    "spec, day, added",
+    [
+        ("2025-03", "2025-03-01", True),
+        ("2025-06", "2025-06-01", True),
+        ("2025-07", "2025-07-01", False),
+        ("2026", "2026-01-01", False),
+        ("2025-03-01", "2025-03-01", True),
+    ],
+)
+def test_diff_reads_a_year_or_a_month_as_its_first_day(history, spec: str, day: str, added: bool) -> None:
+    """`diff 2025` was "not a revision or data directory": a year or a month is the first day
+    of that period, read as that date is (the last commit on or before it, UTC), and the
+    command says which day and which commit it read."""
+    log, second = history
+    result = run("diff", spec, "--json", data=log.root)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["added"] == ([second] if added else [])
+    read = f"{spec} read as {day}: " if spec != day else f"{spec}: "
+    assert f"retracker: diff: {read}the log at commit " in result.stderr, result.stderr
+
+
+def test_diff_before_the_history_names_its_start(history) -> None:
+    log, _ = history
+    result = run("diff", "2025", data=log.root)
+    assert result.exit_code == 2
+    assert "no commit on or before 2025-01-01 (2025 read as 2025-01-01)" in result.output
+    assert "the history starts at commit" in result.output and "2025-02-10" in result.output
+
+
+@pytest.mark.parametrize("spec", ["2025-13", "0000", "2025-02-30", "2025-00"])
+def test_diff_refuses_a_date_shaped_string_that_names_no_day(history, spec: str) -> None:
+    log, _ = history
+    result = run("diff", spec, data=log.root)
+    assert result.exit_code == 2 and f"not a real date: {spec}" in result.output, result.output
+
+
+def test_a_tag_or_branch_of_that_name_wins_over_the_date(history) -> None:
+    """A tag `2025` (or a branch `2025-07`) is what the user named: it wins, and the command
+    says it read the tag, not the date."""
+    log, second = history
+    top = log.root.parent
+    git(top, "tag", "2025", "HEAD~1")
+    git(top, "branch", "2025-07", "HEAD~1")
+    for spec, kind in (("2025", "tag"), ("2025-07", "branch")):
+        result = run("diff", spec, "--json", data=log.root)
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout)["added"] == [second]
+        assert f"{spec} read as the {kind} {spec}" in result.stderr
+
+
+def test_four_digits_are_a_year_not_an_abbreviated_commit(history) -> None:
+    """An abbreviated commit id of four digits would make `diff 2025` mean a different thing
+    in each repository: a year it is; more of the id is still a commit."""
+    log, _ = history
+    top = log.root.parent
+    sha = git(top, "rev-parse", "HEAD~1").strip()
+    result = run("diff", sha[:10], "--json", data=log.root)
+    assert result.exit_code == 0, result.output
+    from retracker.diff import date_of
+
+    assert date_of("2025").isoformat() == "2025-01-01" and date_of("2025-03").isoformat() == "2025-03-01"
+    assert date_of("20250301") is None and date_of("HEAD") is None
+
+
+def test_diff_in_a_repository_without_commits_says_so(tmp_path: Path) -> None:
+    from .conftest import LogBuilder
+
+    log = LogBuilder(tmp_path / "repo" / "data")
+    log.add()
+    git(log.root.parent, "init", "-q")
+    for spec in ("2025", "HEAD", "HEAD~1"):
+        result = run("diff", spec, data=log.root)
+        assert result.exit_code == 2, result.output
+        assert "no commits yet" in result.output and "internal error" not in result.output
+
+
+def test_diff_in_a_shallow_clone_says_the_history_is_cut(history, tmp_path: Path) -> None:
+    log, _ = history
+    clone = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{log.root.parent}", str(clone))
+    result = run("diff", "2025-03", data=clone / "data")
+    assert result.exit_code == 2
+    assert "no commit on or before 2025-03-01" in result.output and "shallow" in result.output

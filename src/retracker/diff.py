@@ -2,7 +2,11 @@
 
 Each side is a data directory, or a git revision of the log this data directory lives in
 (``HEAD~5``, a tag, a branch, or a date such as ``2026-01-01`` meaning the last commit
-made on or before that day, UTC).
+made on or before that day, UTC). A year or a month is the first day of that period
+(``2025`` is ``2025-01-01``, ``2025-03`` is ``2025-03-01``), read exactly as that date; a
+tag or branch of exactly that name wins over the date, an abbreviated commit id does not
+(four digits are a year: write more of the id). What a date was read as is reported
+(see :func:`load_side`'s ``notes``).
 
 No user string ever reaches git as an option: a revision is resolved with
 ``git rev-parse --verify --end-of-options`` to a commit id first, and only that id is
@@ -25,7 +29,8 @@ from typing import Any
 from .dataset import EVENT_SUFFIX, Dataset, load_dataset
 from .diagnostics import RetrackerError
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+"""A day, a month or a year: ``2026-01-01``, ``2025-03``, ``2025``."""
 _SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
 
@@ -87,8 +92,11 @@ def unreadable_ids(ds: Dataset) -> set[str]:
     }
 
 
-def load_side(spec: str, data_dir: Path, workdir: Path) -> Dataset:
-    """A data directory as given, or the data directory at a git revision."""
+def load_side(spec: str, data_dir: Path, workdir: Path, notes: list[str] | None = None) -> Dataset:
+    """A data directory as given, or the data directory at a git revision.
+
+    ``notes`` receives a sentence for each date read as a commit (which day, which commit),
+    for the command to show: ``2025`` read as 2025-01-01 is not obvious from the answer."""
     if "\0" in spec:
         raise RetrackerError("a revision cannot contain a NUL byte")
     if not spec.strip():  # Path("") is the current folder
@@ -98,7 +106,7 @@ def load_side(spec: str, data_dir: Path, workdir: Path) -> Dataset:
     path = Path(spec)
     if path.is_dir():
         return load_dataset(path)
-    return load_dataset(_checkout(spec, data_dir, workdir))
+    return load_dataset(_checkout(spec, data_dir, workdir, notes))
 
 
 def _git(repo: Path, *args: str) -> bytes:
@@ -116,14 +124,25 @@ def _git(repo: Path, *args: str) -> bytes:
     return proc.stdout
 
 
-def resolve_revision(repo: Path, spec: str) -> str:
+def resolve_revision(repo: Path, spec: str, notes: list[str] | None = None) -> str:
     """The full commit id that ``spec`` names; a date means the last commit on or before it.
 
     Raises RetrackerError for anything that is not a revision of this repository, including
     strings that git would read as options.
     """
-    if _DATE.fullmatch(spec):
-        return _commit_before(repo, spec)
+    notes = notes if notes is not None else []
+    day = date_of(spec)
+    if day is not None:
+        named = _named_ref(repo, spec)
+        if named is not None:
+            kind, sha = named
+            notes.append(f"{spec} read as the {kind} {spec} (commit {sha[:12]}), not as a date")
+            return sha
+        sha, stamp = _commit_before(repo, day, spec)
+        when = dt.datetime.fromtimestamp(stamp, dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+        read = f"{spec} read as {day}" if spec != day.isoformat() else spec
+        notes.append(f"{read}: the log at commit {sha[:12]} ({when}), the last on or before that day (UTC)")
+        return sha
     if not spec or spec.startswith("-") or any(ch.isspace() or ord(ch) < 32 for ch in spec):
         raise RetrackerError(
             f"not a revision or data directory: {spec!r}", hint="e.g. HEAD~5, a tag, 2026-01-01"
@@ -135,26 +154,69 @@ def resolve_revision(repo: Path, spec: str) -> str:
     sha = out.decode(errors="replace").strip()
     if not _SHA.fullmatch(sha):
         raise RetrackerError(
-            f"not a revision or data directory: {spec!r}", hint="e.g. HEAD~5, a tag, a branch, 2026-01-01"
+            f"not a revision or data directory: {spec!r}",
+            hint="e.g. HEAD~5, a tag, a branch, 2026-01-01, 2025-03, 2025"
+            + ("" if _has_commits(repo) else "; this repository has no commits yet"),
         )
     return sha
 
 
-def _commit_before(repo: Path, spec: str) -> str:
+def date_of(spec: str) -> dt.date | None:
+    """The day ``spec`` names (a year or a month: its first day); None when it is not
+    written as a date; RetrackerError for a date-shaped string that names no day."""
+    found = _DATE.fullmatch(spec)
+    if found is None:
+        return None
+    year, month, day = (int(g) if g else 1 for g in found.groups())
     try:
-        day = dt.date.fromisoformat(spec)
+        return dt.date(year, month, day)
     except ValueError:
-        raise RetrackerError(f"not a real date: {spec}", hint="use YYYY-MM-DD") from None
+        raise RetrackerError(f"not a real date: {spec}", hint="use YYYY-MM-DD, YYYY-MM or YYYY") from None
+
+
+def _named_ref(repo: Path, name: str) -> tuple[str, str] | None:
+    """(``tag``/``branch``, commit id) of a tag or branch named exactly ``name``, if any."""
+    for kind, prefix in (("tag", "refs/tags/"), ("branch", "refs/heads/")):
+        try:
+            ref = f"{prefix}{name}^{{commit}}"
+            out = _git(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", ref)
+        except RetrackerError:
+            continue
+        sha = out.decode(errors="replace").strip()
+        if _SHA.fullmatch(sha):
+            return kind, sha
+    return None
+
+
+def _has_commits(repo: Path) -> bool:
+    try:
+        return bool(_git(repo, "rev-parse", "--verify", "--quiet", "HEAD^{commit}").strip())
+    except RetrackerError:
+        return False
+
+
+def _commit_before(repo: Path, day: dt.date, spec: str) -> tuple[str, int]:
+    """(commit id, commit time) of the last commit made on or before ``day``, UTC."""
+    if not _has_commits(repo):
+        raise RetrackerError(f"no commit on or before {day}: the repository has no commits yet")
     cutoff = (day - dt.date(1970, 1, 1)).days * 86400 + 86399  # the end of that day, UTC
     listing = _git(repo, "rev-list", "--timestamp", "HEAD").decode(errors="replace")
     for line in listing.splitlines():
         stamp, _, sha = line.partition(" ")
         if stamp.lstrip("-").isdigit() and int(stamp) <= cutoff and _SHA.fullmatch(sha):
-            return sha
-    raise RetrackerError(f"no commit on or before {spec}")
+            return sha, int(stamp)
+    read = f" ({spec} read as {day})" if spec != day.isoformat() else ""
+    hint = None
+    last = listing.strip().rsplit("\n", 1)[-1].partition(" ")
+    if last[0].lstrip("-").isdigit() and _SHA.fullmatch(last[2]):
+        first = dt.datetime.fromtimestamp(int(last[0]), dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+        hint = f"the history starts at commit {last[2][:12]} ({first})"
+    if _git(repo, "rev-parse", "--is-shallow-repository").strip() == b"true":
+        hint = f"{hint or 'the history starts later'}: this clone is shallow (git fetch --unshallow)"
+    raise RetrackerError(f"no commit on or before {day}{read}", hint=hint)
 
 
-def _checkout(spec: str, data_dir: Path, workdir: Path) -> Path:
+def _checkout(spec: str, data_dir: Path, workdir: Path, notes: list[str] | None = None) -> Path:
     data_dir = data_dir.resolve()
     try:
         top = Path(_git(data_dir, "rev-parse", "--show-toplevel").decode().strip()).resolve()
@@ -163,7 +225,7 @@ def _checkout(spec: str, data_dir: Path, workdir: Path) -> Path:
             f"{spec!r} is not a folder, and the log {data_dir} is not in a git repository"
         ) from None
     rel = data_dir.relative_to(top).as_posix()
-    sha = resolve_revision(top, spec)
+    sha = resolve_revision(top, spec, notes)
     pathspec = [] if rel == "." else ["--", rel]
     archive = _git(top, "archive", "--format=tar", sha, *pathspec)
     target = Path(tempfile.mkdtemp(dir=workdir))

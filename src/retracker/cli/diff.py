@@ -16,7 +16,10 @@ def diff(
     ctx: typer.Context,
     old: Annotated[
         str,
-        typer.Argument(metavar="OLD", help="A data directory or a git revision (HEAD~5, a tag, a date)."),
+        typer.Argument(
+            metavar="OLD",
+            help="A data directory or a git revision (HEAD~5, a tag, a date: 2026-01-01, 2025-03, 2025).",
+        ),
     ],
     new_side: Annotated[
         str | None, typer.Argument(metavar="NEW", help="Likewise (default: the working data directory).")
@@ -30,6 +33,7 @@ def diff(
     \b
       retracker diff HEAD~5
       retracker diff 2026-01-01 HEAD --json
+      retracker diff 2025        (since 2025 began: read as 2025-01-01)
     """
     import tempfile
     from pathlib import Path
@@ -38,10 +42,17 @@ def diff(
     from ..diff import compare, load_side
 
     data_dir = resolve_data_dir(_state(ctx).get("data"))
+    notes: list[str] = []
     with tempfile.TemporaryDirectory() as work:
-        before = load_side(old, data_dir, Path(work))
-        after = load_side(new_side, data_dir, Path(work)) if new_side is not None else load_dataset(data_dir)
+        before = load_side(old, data_dir, Path(work), notes)
+        after = (
+            load_side(new_side, data_dir, Path(work), notes)
+            if new_side is not None
+            else load_dataset(data_dir)
+        )
         result = compare(before, after)
+    for note in notes:  # which day and commit a date was read as (2025 is 2025-01-01)
+        typer.echo(f"retracker: diff: {note}", err=True)
     if result.unreadable:
         typer.echo(
             f"retracker: warning: {len(result.unreadable)} event file(s) could not be read on one side; "
