@@ -192,6 +192,41 @@ def test_the_chart_library_clips_runs_in_inclusive_days() -> None:
     assert "<rect" in svg
 
 
+EDGE_COMMANDS = [
+    (["figures", "--since", "0001", "--until", "9999"], "cn-exports-gallium-world"),
+    (["figures", "cn-exports-gallium-world", "--since", "9999-12"], "cn-exports-gallium-world"),
+    (["upcoming", "--from", "0001-01-01", "--days", "3650000"], "change(s) from 0001-01-01 to 9994-05-13"),
+    (["upcoming", "--from", "9999-12-31", "--days", "5"], "from 9999-12-31 to 9999-12-31"),
+    (["status", "--on", "9999-12-31"], "measure(s) on 9999-12-31"),
+    (["chart", "--since", "0001-01-01", "--until", "9999-12-31"], "9000"),
+    (["export", "-f", "ics", "--since", "9999-12-31"], "BEGIN:VCALENDAR"),
+    (["export", "--series", "-f", "csv", "--since", "9999-12-31"], "series,period,value"),
+    (["show", "CN-MOFCOM-2025-61", "--on", "9999-12-31"], "CN-MOFCOM-2025-61"),
+    (["show", "CN-MOFCOM-2025-61", "--on", "0001-01-01"], "CN-MOFCOM-2025-61"),
+]
+
+
+@pytest.mark.parametrize(
+    "args, words", EDGE_COMMANDS, ids=lambda a: " ".join(a) if isinstance(a, list) else "-"
+)
+def test_every_window_at_the_calendars_edges_has_a_right_answer(args: list[str], words: str) -> None:
+    result = run(*args, data=REPO / "data")
+    assert result.exit_code == 0, result.output
+    assert words in result.output, result.output
+    assert "out of range" not in result.output and "internal error" not in result.output
+
+
+def test_chart_files_and_the_site_at_the_calendars_edges(tmp_path: Path) -> None:
+    svg = tmp_path / "c.svg"
+    result = run("chart", "--since", "9999-12-31", "--svg", str(svg), data=REPO / "data")
+    assert result.exit_code == 0, result.output
+    assert svg.read_text().count("<rect") > 10
+    for day in ("0001-01-01", "9999-12-31"):
+        site = run("site", "-o", str(tmp_path / day), "--on", day, data=REPO / "data")
+        assert site.exit_code == 0, site.output
+        assert f"as of {day}" in site.output
+
+
 # ===================================================== special files where data is expected
 
 SERIES = "series/cn-exports-gallium-us.yaml"
