@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from . import metafile, model
 from .dataset import Dataset, find_root, iter_event_files, load_files, load_meta, resolve_data_dir
@@ -98,18 +98,65 @@ def _register_series_codes() -> None:
 _register_series_codes()  # series files (data/series/*.yaml): see series.py
 
 
-def _diag(ds: Dataset, event: model.Event, loc: tuple, code: str, message: str, **kw) -> Diagnostic:
+class Log(Protocol):
+    """What a check reads of the log to locate a finding: a :class:`Dataset`, or one file
+    while it is parsed (:class:`_Alone`)."""
+
+    documents: dict[Path, Any]
+
+    def path_of(self, event: model.Event) -> Path | None: ...
+
+    def locate(self, path: Path, loc: tuple[Any, ...]) -> tuple[int, int]: ...
+
+
+class _Alone:
+    """One event file while it is parsed: the log a one-event check sees at load time."""
+
+    __slots__ = ("documents", "path")
+
+    def __init__(self, path: Path, doc: Any) -> None:
+        self.path = path
+        self.documents = {path: doc}
+
+    def path_of(self, event: model.Event) -> Path | None:
+        return self.path
+
+    def locate(self, path: Path, loc: tuple[Any, ...]) -> tuple[int, int]:
+        return self.documents[path].locate(loc)
+
+
+OneEventFn = Callable[[Log, model.Event, Path], Iterable[Diagnostic]]
+ONE_EVENT: dict[str, OneEventFn] = {}
+"""Checks that look at one event alone, by code: lint runs them while the event's file is
+parsed (one parse per file, whatever the warnings); registered, they run over the log."""
+
+
+def one_event(code: str, name: str, description: str, severity: Severity = "error", *, opt_in: bool = False):
+    """Decorator: register a check of one event, ``fn(log, event, path)`` (see :data:`ONE_EVENT`)."""
+
+    def wrap(fn: OneEventFn) -> OneEventFn:
+        def run(ds: Dataset) -> Iterator[Diagnostic]:
+            for event, path in _each(ds):
+                yield from fn(ds, event, path)
+
+        REGISTRY[code] = Check(code, name, severity, description, run, opt_in)
+        ONE_EVENT[code] = fn
+        return fn
+
+    return wrap
+
+
+def _diag(ds: Log, event: model.Event, loc: tuple, code: str, message: str, **kw) -> Diagnostic:
     path = ds.path_of(event)
     line, col = ds.locate(path, loc) if path else (1, 1)
     severity = REGISTRY[code].severity
     return Diagnostic(str(path), line, col, code, message, severity=severity, **kw)
 
 
-@check("RT201", "id-matches-file", "the id equals the file's stem")
-def _id_matches_file(ds: Dataset) -> Iterator[Diagnostic]:
-    for event, path in _each(ds):
-        if path.stem != event.id:
-            yield _diag(ds, event, ("id",), "RT201", f"id '{event.id}' differs from file name '{path.stem}'")
+@one_event("RT201", "id-matches-file", "the id equals the file's stem")
+def _id_matches_file(ds: Log, event: model.Event, path: Path) -> Iterator[Diagnostic]:
+    if path.stem != event.id:
+        yield _diag(ds, event, ("id",), "RT201", f"id '{event.id}' differs from file name '{path.stem}'")
 
 
 @check("RT202", "unique-id", "no two files carry the same id")
@@ -123,30 +170,28 @@ def _unique_id(ds: Dataset) -> Iterator[Diagnostic]:
         first.setdefault(event.id, path)
 
 
-@check("RT203", "year-folder", "the file sits in the folder of its date's year")
-def _year_folder(ds: Dataset) -> Iterator[Diagnostic]:
-    for event, path in _each(ds):
-        if path.parent.name != str(event.date.year):
-            msg = f"file is in '{path.parent.name}/' but its date is in {event.date.year}"
-            yield _diag(ds, event, ("date",), "RT203", msg)
+@one_event("RT203", "year-folder", "the file sits in the folder of its date's year")
+def _year_folder(ds: Log, event: model.Event, path: Path) -> Iterator[Diagnostic]:
+    if path.parent.name != str(event.date.year):
+        msg = f"file is in '{path.parent.name}/' but its date is in {event.date.year}"
+        yield _diag(ds, event, ("date",), "RT203", msg)
 
 
-@check("RT204", "date-order", "parts and `effective` not before `date`; `ends` after the start")
-def _date_order(ds: Dataset) -> Iterator[Diagnostic]:
-    for event, _ in _each(ds):
-        if event.effective and event.parts:
-            yield _diag(ds, event, ("effective",), "RT204", "give `effective` or `parts`, not both")
-        if event.effective and event.effective < event.date:
-            yield _diag(
-                ds, event, ("effective",), "RT204", f"effective {event.effective} is before date {event.date}"
-            )
-        for i, part in enumerate(event.parts):
-            if part.effective < event.date:
-                msg = f"part '{part.id}' takes effect {part.effective}, before the event's date {event.date}"
-                yield _diag(ds, event, ("parts", i, "effective"), "RT204", msg)
-        if event.ends and event.ends <= event.starts:
-            msg = f"ends {event.ends} is not after the start {event.starts}"
-            yield _diag(ds, event, ("ends",), "RT204", msg)
+@one_event("RT204", "date-order", "parts and `effective` not before `date`; `ends` after the start")
+def _date_order(ds: Log, event: model.Event, _path: Path) -> Iterator[Diagnostic]:
+    if event.effective and event.parts:
+        yield _diag(ds, event, ("effective",), "RT204", "give `effective` or `parts`, not both")
+    if event.effective and event.effective < event.date:
+        yield _diag(
+            ds, event, ("effective",), "RT204", f"effective {event.effective} is before date {event.date}"
+        )
+    for i, part in enumerate(event.parts):
+        if part.effective < event.date:
+            msg = f"part '{part.id}' takes effect {part.effective}, before the event's date {event.date}"
+            yield _diag(ds, event, ("parts", i, "effective"), "RT204", msg)
+    if event.ends and event.ends <= event.starts:
+        msg = f"ends {event.ends} is not after the start {event.starts}"
+        yield _diag(ds, event, ("ends",), "RT204", msg)
 
 
 @check("RT205", "unique-instrument", "instrument_key is unique among live (not withdrawn) events")
@@ -177,9 +222,9 @@ def _relation_target(ds: Dataset) -> Iterator[Diagnostic]:
             )
 
 
-@check("RT207", "relation-self", "no event relates to itself")
-def _relation_self(ds: Dataset) -> Iterator[Diagnostic]:
-    for event, i, rel in _relations(ds):
+@one_event("RT207", "relation-self", "no event relates to itself")
+def _relation_self(ds: Log, event: model.Event, _path: Path) -> Iterator[Diagnostic]:
+    for i, rel in enumerate(event.relations):
         if rel.target_id == event.id:
             yield _diag(ds, event, ("relations", i, "target"), "RT207", "relation points at the event itself")
 
@@ -210,21 +255,21 @@ def _relation_cycle(ds: Dataset) -> Iterator[Diagnostic]:
             yield _diag(ds, event, ("relations",), "RT209", "relation cycle: " + " -> ".join(cycle))
 
 
-@check("RT210", "id-date", "the id starts with the event's date")
-def _id_date(ds: Dataset) -> Iterator[Diagnostic]:
-    for event, _ in _each(ds):
-        if not event.id.startswith(event.date.isoformat()):
-            yield _diag(ds, event, ("id",), "RT210", f"id should start with the date {event.date}")
+@one_event("RT210", "id-date", "the id starts with the event's date")
+def _id_date(ds: Log, event: model.Event, _path: Path) -> Iterator[Diagnostic]:
+    if not event.id.startswith(event.date.isoformat()):
+        yield _diag(ds, event, ("id",), "RT210", f"id should start with the date {event.date}")
 
 
-@check("RT211", "unique-part", "part ids are unique within an event")
-def _unique_part(ds: Dataset) -> Iterator[Diagnostic]:
-    for event, _ in _each(ds):
-        counts = Counter(p.id for p in event.parts)
-        for i, part in enumerate(event.parts):
-            if counts[part.id] > 1:
-                yield _diag(ds, event, ("parts", i, "id"), "RT211", f"part id '{part.id}' repeated")
-                counts[part.id] = 0
+@one_event("RT211", "unique-part", "part ids are unique within an event")
+def _unique_part(ds: Log, event: model.Event, _path: Path) -> Iterator[Diagnostic]:
+    if len(event.parts) < 2:
+        return
+    counts = Counter(p.id for p in event.parts)
+    for i, part in enumerate(event.parts):
+        if counts[part.id] > 1:
+            yield _diag(ds, event, ("parts", i, "id"), "RT211", f"part id '{part.id}' repeated")
+            counts[part.id] = 0
 
 
 @check(
@@ -244,87 +289,76 @@ def _relation_kind(ds: Dataset) -> Iterator[Diagnostic]:
             yield _diag(ds, event, ("relations", i, "type"), "RT212", msg)
 
 
-@check("RT213", "suspension-relation", "a suspension event says what it suspends (or extends)", "warning")
-def _suspension_relation(ds: Dataset) -> Iterator[Diagnostic]:
-    for event, _ in _each(ds):
-        acts = {r.type for r in event.relations}
-        if event.kind == "suspension" and not acts & {"suspends", "extends"}:
-            yield _diag(
-                ds, event, ("kind",), "RT213", "suspension without a `suspends` or `extends` relation"
-            )
+@one_event("RT213", "suspension-relation", "a suspension event says what it suspends (or extends)", "warning")
+def _suspension_relation(ds: Log, event: model.Event, _path: Path) -> Iterator[Diagnostic]:
+    if event.kind == "suspension" and not {r.type for r in event.relations} & {"suspends", "extends"}:
+        yield _diag(ds, event, ("kind",), "RT213", "suspension without a `suspends` or `extends` relation")
 
 
-@check("RT230", "parties", "`parties` names each other party once: not the issuer, not ALL")
-def _parties(ds: Dataset) -> Iterator[Diagnostic]:
-    for event, _ in _each(ds):
-        seen: set[str] = set()
-        for i, code in enumerate(event.parties):
-            if code == event.issuer:
-                msg = f"party {code} is the issuer; list only the other parties"
-            elif code == "ALL":
-                msg = "ALL is not a party; list the parties by code"
-            elif code in seen:
-                msg = f"party {code} repeated"
-            else:
-                seen.add(code)
-                continue
-            yield _diag(ds, event, ("parties", i), "RT230", msg)
+@one_event("RT230", "parties", "`parties` names each other party once: not the issuer, not ALL")
+def _parties(ds: Log, event: model.Event, _path: Path) -> Iterator[Diagnostic]:
+    seen: set[str] = set()
+    for i, code in enumerate(event.parties):
+        if code == event.issuer:
+            msg = f"party {code} is the issuer; list only the other parties"
+        elif code == "ALL":
+            msg = "ALL is not a party; list the parties by code"
+        elif code in seen:
+            msg = f"party {code} repeated"
+        else:
+            seen.add(code)
+            continue
+        yield _diag(ds, event, ("parties", i), "RT230", msg)
 
 
-@check("RT303", "primary-source", "a measure has a source marked primary: true", "warning")
-def _primary_source(ds: Dataset) -> Iterator[Diagnostic]:
-    for event, _ in _each(ds):
-        if event.is_measure and not any(s.primary for s in event.sources):
-            yield _diag(ds, event, ("sources",), "RT303", "no source is marked primary: true")
+@one_event("RT303", "primary-source", "a measure has a source marked primary: true", "warning")
+def _primary_source(ds: Log, event: model.Event, _path: Path) -> Iterator[Diagnostic]:
+    if event.is_measure and not any(s.primary for s in event.sources):
+        yield _diag(ds, event, ("sources",), "RT303", "no source is marked primary: true")
 
 
-@check("RT304", "official-source", "verification: official rests on an official source", "warning")
-def _official_source(ds: Dataset) -> Iterator[Diagnostic]:
-    for event, _ in _each(ds):
-        official = any(s.kind in model.OFFICIAL_SOURCE_KINDS for s in event.sources)
-        if event.verification == "official" and not official:
-            msg = "verification is official but no source is official-text, -translation or spokesperson"
-            yield _diag(ds, event, ("verification",), "RT304", msg)
+@one_event("RT304", "official-source", "verification: official rests on an official source", "warning")
+def _official_source(ds: Log, event: model.Event, _path: Path) -> Iterator[Diagnostic]:
+    official = any(s.kind in model.OFFICIAL_SOURCE_KINDS for s in event.sources)
+    if event.verification == "official" and not official:
+        msg = "verification is official but no source is official-text, -translation or spokesperson"
+        yield _diag(ds, event, ("verification",), "RT304", msg)
 
 
-@check("RT305", "title-zh", "a Chinese instrument carries its Chinese title", "warning")
-def _title_zh(ds: Dataset) -> Iterator[Diagnostic]:
-    for event, _ in _each(ds):
-        if event.issuer == "CN" and event.instrument and not event.title_zh:
-            yield _diag(ds, event, ("title",), "RT305", "Chinese instrument without title_zh")
+@one_event("RT305", "title-zh", "a Chinese instrument carries its Chinese title", "warning")
+def _title_zh(ds: Log, event: model.Event, _path: Path) -> Iterator[Diagnostic]:
+    if event.issuer == "CN" and event.instrument and not event.title_zh:
+        yield _diag(ds, event, ("title",), "RT305", "Chinese instrument without title_zh")
 
 
-@check("RT306", "disputed-source", "a disputed event cites at least two sources", "warning")
-def _disputed(ds: Dataset) -> Iterator[Diagnostic]:
-    for event, _ in _each(ds):
-        if event.verification == "disputed" and len(event.sources) < 2:
-            yield _diag(
-                ds,
-                event,
-                ("sources",),
-                "RT306",
-                "disputed: cite the claim and the source that contradicts it",
-            )
+@one_event("RT306", "disputed-source", "a disputed event cites at least two sources", "warning")
+def _disputed(ds: Log, event: model.Event, _path: Path) -> Iterator[Diagnostic]:
+    if event.verification == "disputed" and len(event.sources) < 2:
+        yield _diag(
+            ds,
+            event,
+            ("sources",),
+            "RT306",
+            "disputed: cite the claim and the source that contradicts it",
+        )
 
 
-@check("RT307", "source-title", "every source records the page's title", "warning", opt_in=True)
-def _source_title(ds: Dataset) -> Iterator[Diagnostic]:
-    for event, _ in _each(ds):
-        for i, source in enumerate(event.sources):
-            if not source.title:
-                yield _diag(ds, event, ("sources", i), "RT307", f"source {i + 1} has no title")
+@one_event("RT307", "source-title", "every source records the page's title", "warning", opt_in=True)
+def _source_title(ds: Log, event: model.Event, _path: Path) -> Iterator[Diagnostic]:
+    for i, source in enumerate(event.sources):
+        if not source.title:
+            yield _diag(ds, event, ("sources", i), "RT307", f"source {i + 1} has no title")
 
 
-@check("RT308", "placeholder", "no TODO placeholder is left (as `retracker new` writes them)")
-def _placeholder(ds: Dataset) -> Iterator[Diagnostic]:
-    for event, path in _each(ds):
-        source = _plain_source(ds, path)
-        if source is not None and "TODO" not in source:
-            continue  # every string of the event is a piece of its file: none says TODO
-        if b"TODO" not in event.__pydantic_serializer__.to_json(event):
-            continue  # the serializer runs in Rust: far cheaper than walking every field
-        for loc in _placeholders(event):
-            yield _diag(ds, event, loc, "RT308", f"placeholder left in {'.'.join(map(str, loc))}")
+@one_event("RT308", "placeholder", "no TODO placeholder is left (as `retracker new` writes them)")
+def _placeholder(ds: Log, event: model.Event, path: Path) -> Iterator[Diagnostic]:
+    source = _plain_source(ds, path)
+    if source is not None and "TODO" not in source:
+        return  # every string of the event is a piece of its file: none says TODO
+    if b"TODO" not in event.__pydantic_serializer__.to_json(event):
+        return  # the serializer runs in Rust: far cheaper than walking every field
+    for loc in _placeholders(event):
+        yield _diag(ds, event, loc, "RT308", f"placeholder left in {'.'.join(map(str, loc))}")
 
 
 # C0/C1 controls but tab and newline, DEL, bidi marks, embeddings, overrides and isolates,
@@ -335,20 +369,19 @@ _HIDDEN_JSON = re.compile(
 )
 
 
-@check("RT309", "control-character", "no control character, escape sequence or bidi override in text")
-def _control_characters(ds: Dataset) -> Iterator[Diagnostic]:
-    for event, path in _each(ds):
-        source = _plain_source(ds, path)
-        if source is not None and not _HIDDEN.search(source):
-            continue  # every string of the event is a piece of its file, which has none
-        if not _HIDDEN_JSON.search(event.__pydantic_serializer__.to_json(event)):
-            continue  # the common case, decided in Rust
-        for loc, text in _strings(event):
-            found = _HIDDEN.search(text)
-            if found:
-                code = f"U+{ord(found.group()):04X}"
-                where = ".".join(map(str, loc))
-                yield _diag(ds, event, loc, "RT309", f"{where} holds a hidden or control character ({code})")
+@one_event("RT309", "control-character", "no control character, escape sequence or bidi override in text")
+def _control_characters(ds: Log, event: model.Event, path: Path) -> Iterator[Diagnostic]:
+    source = _plain_source(ds, path)
+    if source is not None and not _HIDDEN.search(source):
+        return  # every string of the event is a piece of its file, which has none
+    if not _HIDDEN_JSON.search(event.__pydantic_serializer__.to_json(event)):
+        return  # the common case, decided in Rust
+    for loc, text in _strings(event):
+        found = _HIDDEN.search(text)
+        if found:
+            code = f"U+{ord(found.group()):04X}"
+            where = ".".join(map(str, loc))
+            yield _diag(ds, event, loc, "RT309", f"{where} holds a hidden or control character ({code})")
 
 
 def _strings(value, loc: tuple = ()) -> Iterator[tuple[tuple, str]]:
@@ -436,31 +469,30 @@ def _english_date(text: str) -> dt.date | None:
     return _date(int(year), _MONTHS[month], int(day)) if month in _MONTHS else None
 
 
-@check(
+@one_event(
     "RT221",
     "end-day",
     "the end day follows the wording: `ends_inclusive: true` when a quote says 至 D or through D",
     "warning",
 )
-def _end_day(ds: Dataset) -> Iterator[Diagnostic]:
-    for event, _ in _each(ds):
-        if event.ends is None:
-            if event.ends_inclusive:
-                yield _diag(ds, event, ("ends_inclusive",), "RT221", "ends_inclusive without ends")
-            continue
+def _end_day(ds: Log, event: model.Event, _path: Path) -> Iterator[Diagnostic]:
+    if event.ends is None:
         if event.ends_inclusive:
-            continue
-        for s in event.sources:
-            if any(d == event.ends and inclusive for d, inclusive in wording_dates(s.quote or "")):
-                yield _diag(
-                    ds,
-                    event,
-                    ("ends",),
-                    "RT221",
-                    f"a quote includes the end day {event.ends} (至/through) but ends_inclusive is not set",
-                    hint="add `ends_inclusive: true` (see CONTRIBUTING.md, End days)",
-                )
-                break
+            yield _diag(ds, event, ("ends_inclusive",), "RT221", "ends_inclusive without ends")
+        return
+    if event.ends_inclusive:
+        return
+    for s in event.sources:
+        if any(d == event.ends and inclusive for d, inclusive in wording_dates(s.quote or "")):
+            yield _diag(
+                ds,
+                event,
+                ("ends",),
+                "RT221",
+                f"a quote includes the end day {event.ends} (至/through) but ends_inclusive is not set",
+                hint="add `ends_inclusive: true` (see CONTRIBUTING.md, End days)",
+            )
+            break
 
 
 def _status_engine(ds: Dataset) -> StatusEngine:
@@ -593,7 +625,7 @@ def _each(ds: Dataset) -> Iterator[tuple[model.Event, Path]]:
             yield event, path
 
 
-def _plain_source(ds: Dataset, path: Path) -> str | None:
+def _plain_source(ds: Log, path: Path) -> str | None:
     """The text of an event's file when its parse is at hand and the text holds no backslash:
     then no string of the event was built from an escape sequence, so each is a piece of the
     text (lines folded, indents and quotes taken away), and what the text lacks, they lack."""
@@ -674,10 +706,7 @@ class LintResult:
         return replace(self, diagnostics=[d for d in self.diagnostics if d.code not in drop])
 
 
-PER_EVENT = frozenset(
-    {"RT201", "RT203", "RT204", "RT207", "RT210", "RT211", "RT213", "RT230"}
-    | {"RT303", "RT304", "RT305", "RT306", "RT307", "RT308", "RT309"}
-)
+PER_EVENT = frozenset(ONE_EVENT)
 """Checks that look at one event alone: lint runs them while the event's file is parsed, so
 their findings are located from that parse (one parse per file, whatever the warnings).
 A test checks that each gives the same findings run this way or over the whole log."""
@@ -750,14 +779,14 @@ def lint_paths(
     meta_files = set(dataset_files)  # a set: a walk over many logs finds many dataset files
     files = [p for p in files if p not in meta_files]
     report_on = {_key(p) for p in [*chosen, *series_chosen]} if given else None
-    one_event = [c for c in REGISTRY.values() if c.code in PER_EVENT and c.run and c.code not in skip]
+    checks = [fn for code, fn in ONE_EVENT.items() if code not in skip]
     early: list[Diagnostic] = []
 
     def each(event: model.Event, path: Path, doc: Any) -> None:
         if report_on is None or _key(path) in report_on:
-            alone = Dataset(root, [event], [path], [], {}, {path: doc})
-            for chk in one_event:
-                early.extend(chk.run(alone))  # type: ignore[misc]
+            alone = _Alone(path, doc)
+            for fn in checks:
+                early.extend(fn(alone, event, path))
 
     events, ev_paths, diags, docs = load_files(files, root, links=links, each=each)
     del links
