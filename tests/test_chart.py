@@ -121,3 +121,48 @@ def test_a_very_wide_terminal_is_fast() -> None:
     assert proc.returncode == 0, proc.stderr
     assert time.perf_counter() - started < 15
     assert max(len(line) for line in proc.stdout.splitlines()) <= 100000
+
+
+def _picture(*rows: tuple[str, list[tuple[str, str, str]]]) -> chart.Chart:
+    """A chart of 2025 with rows of (label, [(status, first day, last day)])."""
+    picture = chart.Chart(dt.date(2025, 1, 1), dt.date(2025, 12, 31), [], dt.date(2025, 6, 1), None, "cap")
+    for label, runs in rows:
+        found = [chart.Run(dt.date.fromisoformat(a), dt.date.fromisoformat(b), s) for s, a, b in runs]
+        picture.rows.append(chart.Row(None, label, found))  # type: ignore[arg-type]
+    return picture
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def test_a_long_label_is_shortened_on_the_page_and_never_reaches_its_bar() -> None:
+    title = "MOFCOM and GACC publish the 2026 dual-use items and technologies import/export licence catalogue"
+    root = ET.fromstring(chart.svg(_picture((title, [("in-force", "2025-01-01", "2025-12-31")]))))
+    label = next(t for t in root.iter(f"{SVG}text") if (t.text or "").startswith("MOFCOM and GACC"))
+    assert len(label.text) == chart.PAGE_LABEL_MAX and label.text.endswith("…")
+    assert label.find(f"{SVG}title").text == title  # the tooltip holds it all
+    bar = next(r for r in root.iter(f"{SVG}rect") if r.get("fill") == chart.BAR["in-force"][2])
+    assert 8 + chart.CHAR_WIDTH * len(label.text) < float(bar.get("x"))
+
+
+def test_every_status_drawn_has_a_colour_and_the_legend_names_only_those() -> None:
+    picture = _picture(
+        ("A", [("in-force", "2025-01-01", "2025-05-31"), ("superseded", "2025-06-01", "2025-12-31")]),
+    )
+    text = chart.svg(picture)
+    fills = {r.get("fill") for r in ET.fromstring(text).iter(f"{SVG}rect")}
+    assert chart.BAR["superseded"][2] in fills and "#ffffff" in fills  # the background only
+    assert chart.shown_statuses(picture) == ["in-force", "superseded"]
+    legend = [t.text for t in ET.fromstring(text).iter(f"{SVG}text")]
+    assert "superseded" in legend and "announced" not in legend and "revoked" not in legend
+    terminal = "\n".join(line.plain for line in chart.terminal(picture, 80).renderables)
+    assert "- superseded" in terminal and "revoked" not in terminal
+
+
+def test_a_page_gives_the_caption_once() -> None:
+    picture = _picture(("A", [("in-force", "2025-01-01", "2025-12-31")]))
+    texts = [t.text for t in ET.fromstring(chart.svg(picture)).iter(f"{SVG}text")]
+    assert "cap" in texts  # a standalone --svg file carries its caption
+    page = chart.html_page(picture)
+    assert page.count("<figcaption>cap</figcaption>") == 1
+    assert ">cap</text>" not in page  # the picture does not print it again above the figcaption

@@ -27,12 +27,16 @@ BAR = {
     "suspended": ("▒", "yellow", "#f1c40f"),
     "suspended-in-part": ("▓", "yellow", "#d4a017"),
     "expired": ("·", "dim", "#d5d5d5"),
+    "superseded": ("-", "dim", "#b0b0b0"),
     "revoked": ("×", "dim", "#9e9e9e"),
 }
 """Each status: its character on the terminal, its rich style, its colour on the page."""
 
 LABEL_MAX = 32
-"""The widest a row label gets on the terminal; the page shows it whole."""
+"""The widest a row label gets on the terminal; the page shows it whole (up to PAGE_LABEL_MAX)."""
+
+PAGE_LABEL_MAX = 56
+"""Characters of a label on the page; a longer one ends in "…" and its tooltip holds it all."""
 
 
 def instrument_label(event: model.Event) -> str:
@@ -147,8 +151,8 @@ def terminal(chart: Chart, width: int) -> Group:
         line.append(" ")
         line.append_text(_bar(chart, row, cells))
         lines.append(line)
-    legend = Text("  ".join(f"{c} {name}" for name, (c, _, _) in BAR.items()), style="dim")
-    lines.append(legend)
+    legend = "  ".join(f"{BAR[name][0]} {name}" for name in shown_statuses(chart))
+    lines.append(Text(legend, style="dim"))
     for line in lines:
         line.no_wrap = True
         line.overflow = "crop"
@@ -217,19 +221,31 @@ def _marks(chart: Chart, cells: int, pad: str) -> list[Text]:
     return out
 
 
+def shown_statuses(chart: Chart) -> list[str]:
+    """The statuses the chart's bars show, in the legend's order."""
+    found = {run.status for row in chart.rows for run in row.runs}
+    return [name for name in BAR if name in found]
+
+
 # ------------------------------------------------------------------ page
 
 ROW_HEIGHT = 22
+CHAR_WIDTH = 7.2
+"""A generous average width of a character of the 13 px label font (system-ui), in pixels."""
 FONT = "font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;font-size:13px"
 
 
-def svg(chart: Chart, width: int = 960) -> str:
-    """The chart as a self-contained SVG: full labels, a caption, no fonts from the network."""
-    longest = max((len(r.label) for r in chart.rows), default=10)
-    left = min(420, 16 + 7 * longest)
+def svg(chart: Chart, width: int = 960, caption: bool = True) -> str:
+    """The chart as a self-contained SVG: whole labels (the picture widens to hold them, so a
+    label never runs into its bar), the caption unless the page around it gives one (a
+    ``<figcaption>``), no fonts from the network."""
+    longest = max((len(_page_label(r.label)) for r in chart.rows), default=10)
+    left = 16 + CHAR_WIDTH * longest
+    width = max(width, left + 540)
     right = width - 16
     top = 56
-    height = top + ROW_HEIGHT * len(chart.rows) + 80
+    bottom = top + ROW_HEIGHT * len(chart.rows)  # below it: the marks' labels, the legend, the caption
+    height = bottom + (80 if caption else 62)
 
     def x(day: dt.date) -> float:
         return left + (right - left) * (day - chart.start).days / chart.days
@@ -247,12 +263,13 @@ def svg(chart: Chart, width: int = 960) -> str:
             continue
         px = x(day)
         parts.append(
-            f'<line x1="{px:.1f}" y1="{top - 6}" x2="{px:.1f}" y2="{height - 70}" stroke="#eeeeee"/>'
+            f'<line x1="{px:.1f}" y1="{top - 6}" x2="{px:.1f}" y2="{bottom + 10}" stroke="#eeeeee"/>'
         )
         parts.append(f'<text x="{px + 2:.1f}" y="{top - 10}" fill="#333333">{year}</text>')
     for n, row in enumerate(chart.rows):
         y = top + n * ROW_HEIGHT
-        parts.append(f'<text x="8" y="{y + 15}" fill="#111111">{_e(row.label)}</text>')
+        label = _e(_page_label(row.label))
+        parts.append(f'<text x="8" y="{y + 15}" fill="#111111">{label}<title>{_e(row.label)}</title></text>')
         for run in row.runs:
             x0, x1 = x(run.start), x(after(min(run.last, chart.end)))
             colour = BAR.get(run.status, ("", "", "#ffffff"))[2]
@@ -266,17 +283,19 @@ def svg(chart: Chart, width: int = 960) -> str:
         if day and chart.start <= day <= chart.end:
             px = x(day)
             parts.append(
-                f'<line x1="{px:.1f}" y1="{top - 4}" x2="{px:.1f}" y2="{height - 66}" '
+                f'<line x1="{px:.1f}" y1="{top - 4}" x2="{px:.1f}" y2="{bottom + 14}" '
                 f'stroke="{colour}" stroke-dasharray="4 3"/>'
             )
-            at = f'x="{px - 2:.1f}" y="{height - 54 - (14 if name == "today" else 0)}"'
+            at = f'x="{px - 2:.1f}" y="{bottom + (12 if name == "today" else 26)}"'
             parts.append(f'<text {at} text-anchor="end" fill="{colour}">{name} {day}</text>')
     legend_x = 8
-    for name, (_, _, colour) in BAR.items():
-        parts.append(f'<rect x="{legend_x}" y="{height - 40}" width="12" height="12" fill="{colour}"/>')
-        parts.append(f'<text x="{legend_x + 16}" y="{height - 30}" fill="#333333">{name}</text>')
+    for name in shown_statuses(chart):
+        colour = BAR[name][2]
+        parts.append(f'<rect x="{legend_x}" y="{bottom + 40}" width="12" height="12" fill="{colour}"/>')
+        parts.append(f'<text x="{legend_x + 16}" y="{bottom + 50}" fill="#333333">{name}</text>')
         legend_x += 24 + 8 * len(name)
-    parts.append(f'<text x="8" y="{height - 10}" fill="#555555">{_e(chart.caption)}</text>')
+    if caption:
+        parts.append(f'<text x="8" y="{bottom + 70}" fill="#555555">{_e(chart.caption)}</text>')
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
 
@@ -286,8 +305,13 @@ def html_page(chart: Chart) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f'<title>{_e(chart.caption)}</title>\n</head>\n<body style="{FONT}">\n<figure>\n'
-        f"{svg(chart)}<figcaption>{_e(chart.caption)}</figcaption>\n</figure>\n</body>\n</html>\n"
+        f"{svg(chart, caption=False)}<figcaption>{_e(chart.caption)}</figcaption>\n"
+        "</figure>\n</body>\n</html>\n"
     )
+
+
+def _page_label(label: str) -> str:
+    return label if len(label) <= PAGE_LABEL_MAX else label[: PAGE_LABEL_MAX - 1] + "…"
 
 
 def _e(text: str) -> str:

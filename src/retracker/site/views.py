@@ -247,7 +247,7 @@ class Views:
         )  # fmt: skip
         if not picture.rows:
             return None, caption
-        return charts.svg(picture), caption
+        return charts.svg(picture, caption=False), caption
 
     def countries(self) -> list[str]:
         return self.keys.country_options
