@@ -248,9 +248,15 @@ def _relation_cycle(ds: Dataset) -> Iterator[Diagnostic]:
     for event, _, rel in _relations(ds):
         if rel.type in STATUS_RELATIONS and rel.target_id in ds.by_id:
             graph[event.id].add(rel.target_id)
-    for start in sorted(graph):
-        cycle = _find_cycle(graph, start)
-        if cycle and cycle[0] == min(cycle[:-1]):
+    from .status import strongly_connected
+
+    for component in sorted(strongly_connected(graph), key=min):  # one finding per cycle group
+        start = min(component)
+        members = set(component)
+        if len(component) == 1 and start not in graph.get(start, ()):
+            continue  # an event on no cycle
+        cycle = _find_cycle({n: graph.get(n, set()) & members for n in component}, start)
+        if cycle:
             event = ds.by_id[start]
             yield _diag(ds, event, ("relations",), "RT209", "relation cycle: " + " -> ".join(cycle))
 
@@ -604,10 +610,9 @@ def _extension_lapse(ds: Dataset) -> Iterator[Diagnostic]:
         if rel.target_part:
             gaps = [w.start for w in engine.windows(target) if w.renewed and w.via == event.id]
             ended = None
-        else:
-            segs = engine.segments(target)
-            gaps = [s.start for n, s in enumerate(segs) if s.renewed_by == event.id]
-            ended = next((segs[n - 1].end for n, s in enumerate(segs) if s.renewed_by == event.id), None)
+        else:  # as segments(target) says, without folding every extension of a long chain
+            renewal = engine.renewal(target, event)
+            gaps, ended = ([renewal[0]], renewal[1]) if renewal else ([], None)
         if gaps:
             since = f" (it ended {ended})" if ended else ""
             msg = f"extends '{rel.target}' from {gaps[0]}, after it ended{since}: a lapse"
@@ -656,16 +661,21 @@ def _close_ids(ds: Dataset, wanted: str) -> str | None:
 
 
 def _find_cycle(graph: dict[str, set[str]], start: str) -> list[str] | None:
-    stack: list[tuple[str, list[str]]] = [(start, [start])]
-    visited: set[str] = set()
+    """A path from ``start`` back to it (each node remembers who reached it: no path is
+    copied per step, so a cycle of thousands of events costs its length)."""
+    stack = [start]
+    came_from: dict[str, str] = {}
     while stack:
-        node, trail = stack.pop()
+        node = stack.pop()
         for nxt in sorted(graph.get(node, ())):
             if nxt == start:
-                return [*trail, start]
-            if nxt not in visited:
-                visited.add(nxt)
-                stack.append((nxt, [*trail, nxt]))
+                trail = [node]
+                while trail[-1] != start:
+                    trail.append(came_from[trail[-1]])
+                return [*reversed(trail), start]
+            if nxt not in came_from:
+                came_from[nxt] = node
+                stack.append(nxt)
     return None
 
 

@@ -25,6 +25,7 @@ dates :meth:`StatusEngine.change_points` lists, which is what ``upcoming`` repor
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections import defaultdict
@@ -233,11 +234,133 @@ class StatusEngine:
                 segs.append(Segment(ext.starts, end, ext.id, ext.ends_inclusive, renewed_by=ext.id))
         return segs
 
+    def renewal(self, target: model.Event, ext: model.Event) -> tuple[dt.date, dt.date] | None:
+        """``(start, ended)`` when ``ext``, which extends ``target`` (not one part of it),
+        renews it after a lapse: the segment of :meth:`segments` that ``ext`` opens, and the
+        end of the one before. The same answer as reading ``segments(target)``, without
+        folding every extension of ``target``: of those only the ones that take effect before
+        ``ext`` matter (the last of them set the end ``ext`` is measured against). A walk
+        finds them without entering a branch that starts later, and takes a cycle of
+        extensions (a lint error) as one block: along a chain or a cycle of N extensions
+        each link costs a few steps, not N."""
+        end = end_day(ext)
+        if (end is not None and end <= ext.starts) or ext.starts < target.date:
+            return None  # the fold skips it
+        bound = (ext.starts, ext.id)
+        reach = self._extension_reach()
+        graph = self._extension_graph()
+        best: tuple[dt.date, str] | None = None
+        seen = {target.id}
+        blocks: set[int] = set()
+        pending = list(graph.get(target.id, ()))
+        while pending:
+            other = pending.pop()
+            if other.id in seen or reach.earliest[other.id] >= bound:
+                continue  # nothing from there on takes effect before ext
+            block = reach.block_of.get(other.id)
+            if block is None:
+                seen.add(other.id)
+                pending.extend(graph.get(other.id, ()))
+                found = [(other.starts, other.id)] if _kept(other) else []
+            elif block in blocks:
+                continue
+            else:  # every event of a cycle reaches every other: take them at once
+                blocks.add(block)
+                keys = reach.keys[block]
+                below = bisect.bisect_left(keys, bound)
+                found = [k for k in keys[max(0, below - 2) : below] if k[1] != target.id][-1:]
+                pending.extend(reach.events[c] for c in reach.exits[block])
+            for key in found:
+                if key < bound and key[0] >= target.date and (best is None or key > best):
+                    best = key
+        before = end_day(reach.events[best[1]]) if best is not None else end_day(target)
+        if before is None or ext.starts <= before:
+            return None
+        return ext.starts, before
+
+    def _extension_graph(self) -> dict[str, list[model.Event]]:
+        """Event id -> the live events that extend it as a whole (``extends`` without a part)."""
+        graph = self.__dict__.get("_ext_graph")
+        if graph is None:
+            graph = {}
+            for target, acts in self._acts.items():
+                found = [e for r, e in acts if r.type == "extends" and r.target_part is None]
+                if found:
+                    graph[target] = found
+            self.__dict__["_ext_graph"] = graph
+        return graph
+
+    def _extension_reach(self) -> _Reach:
+        """What :meth:`renewal` needs of the extension graph, in one pass over its
+        components: for each event the least ``(starts, id)`` of it and of everything that
+        extends it, directly or further on; the cycles, their kept events sorted and the
+        events outside that they extend into."""
+        reach = self.__dict__.get("_reach")
+        if reach is not None:
+            return reach
+        graph = self._extension_graph()
+        events = {e.id: e for exts in graph.values() for e in exts}
+        ids = {k: [e.id for e in exts] for k, exts in graph.items()}
+        reach = _Reach(events)
+        for component in strongly_connected(ids):  # what a component reaches comes first
+            members = set(component)
+            keys = [(events[n].starts, n) for n in component if n in events]
+            keys += [reach.earliest[c] for n in component for c in ids.get(n, ()) if c not in members]
+            least = min(keys) if keys else (dt.date.max, "")
+            for n in component:
+                reach.earliest[n] = least
+            if len(component) > 1 or component[0] in ids.get(component[0], ()):
+                block = len(reach.keys)
+                for n in component:
+                    reach.block_of[n] = block
+                reach.keys.append(sorted((events[n].starts, n) for n in component if _kept(events[n])))
+                reach.exits.append(sorted({c for n in component for c in ids.get(n, ()) if c not in members}))
+        self.__dict__["_reach"] = reach
+        return reach
+
+    def _latest_extensions(self) -> dict[str, model.Event]:
+        """Event id -> the extension (direct or further on, the event itself left out) that
+        takes effect last, among those the fold of :meth:`segments` does not skip for ending
+        before they start; by ``(starts, id)``, as the fold orders them."""
+        latest = self.__dict__.get("_latest")
+        if latest is not None:
+            return latest
+        graph = self._extension_graph()
+        events = {e.id: e for exts in graph.values() for e in exts}
+        ids = {k: [e.id for e in exts] for k, exts in graph.items()}
+
+        latest = {}
+        reach: dict[str, tuple[dt.date, str] | None] = {}  # a component's members and all they reach
+        for component in strongly_connected(ids):  # what a component reaches comes first
+            members = set(component)
+            outside = [reach[c] for n in component for c in ids.get(n, ()) if c not in members]
+            out = max((k for k in outside if k is not None), default=None)
+            own = sorted(
+                ((events[n].starts, n) for n in component if n in events and _kept(events[n])), reverse=True
+            )[:2]
+            for n in component:
+                inside = next((k for k in own if k[1] != n), None)  # the event itself left out
+                best = max((k for k in (inside, out) if k is not None), default=None)
+                if best is not None:
+                    latest[n] = events[best[1]]
+            best_all = max((k for k in (own[0] if own else None, out) if k is not None), default=None)
+            for n in component:
+                reach[n] = best_all
+        self.__dict__["_latest"] = latest
+        return latest
+
     def end_of(self, event: model.Event) -> tuple[dt.date | None, str | None]:
         """First day after the event's last period of application (None: no end), and the
-        extension that set it (None when it is the event's own ``ends``)."""
-        last = self.segments(event)[-1]
-        return last.end, (last.set_by if last.set_by != event.id else None)
+        extension that set it (None when it is the event's own ``ends``).
+
+        The last segment of :meth:`segments` ends where the last extension read ends (the
+        latest to take effect that is not ignored), so this needs no fold: the latest of
+        every event's extensions is found in one pass over the extension graph (an export
+        asks for every event's end: along a chain of N extensions, N folds cost N²)."""
+        last = self._latest_extensions().get(event.id)
+        if last is None or last.starts < event.date:
+            return end_day(event), None  # none, or all of them predate it: the fold skips them
+        return end_day(last), last.id
 
     def _windows_uncached(self, measure: model.Event) -> list[Window]:
         """Every suspension window on the measure or one of its parts, after extensions
@@ -499,6 +622,68 @@ class StatusEngine:
                 Change(after.since, m.id, _describe(before, after), before_status, after.status, because)
             )
         return out
+
+
+@dataclass
+class _Reach:
+    """The extension graph read once (see :meth:`StatusEngine._extension_reach`)."""
+
+    events: dict[str, model.Event]
+    earliest: dict[str, tuple[dt.date, str]] = field(default_factory=dict)
+    block_of: dict[str, int] = field(default_factory=dict)  # event id -> its cycle, if on one
+    keys: list[list[tuple[dt.date, str]]] = field(default_factory=list)  # per cycle, kept, sorted
+    exits: list[list[str]] = field(default_factory=list)  # per cycle, the events it extends into
+
+
+def _kept(ext: model.Event) -> bool:
+    """Whether the fold of :meth:`StatusEngine.segments` reads an extension at all (one
+    that ends before it starts is ignored)."""
+    end = end_day(ext)
+    return end is None or end > ext.starts
+
+
+def strongly_connected(graph: dict[str, list[str]] | dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of a graph (node -> successors), each a list of
+    nodes; a component comes after every component it reaches (Tarjan's algorithm, iterative:
+    a chain of thousands of events cannot exhaust the stack)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    out: list[list[str]] = []
+    for root in graph:
+        if root in index:
+            continue
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        work = [(root, iter(graph.get(root, ())))]
+        while work:
+            node, successors = work[-1]
+            for nxt in successors:
+                if nxt not in index:
+                    index[nxt] = low[nxt] = len(index)
+                    stack.append(nxt)
+                    on_stack.add(nxt)
+                    work.append((nxt, iter(graph.get(nxt, ()))))
+                    break
+                if nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == index[node]:
+                    component = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component.append(member)
+                        if member == node:
+                            break
+                    out.append(component)
+    return out
 
 
 def project(st: Status, coverage: dt.date | None) -> Status:
