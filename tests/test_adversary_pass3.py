@@ -456,3 +456,147 @@ def test_diff_in_a_shallow_clone_says_the_history_is_cut(history, tmp_path: Path
     result = run("diff", "2025-03", data=clone / "data")
     assert result.exit_code == 2
     assert "no commit on or before 2025-03-01" in result.output and "shallow" in result.output
+
+
+# ===================================================== a fresh pass: what broke, by kind
+
+# ---- slow: output that grows with the terminal's width
+
+
+def test_a_huge_terminal_width_does_not_make_a_huge_chart(monkeypatch: pytest.MonkeyPatch) -> None:
+    """COLUMNS=999999 wrote 87 MB of chart (15 s, 500 MB of memory): the chart is at most
+    chart.MAX_WIDTH cells wide, whatever the terminal says."""
+    from retracker import chart
+
+    monkeypatch.setenv("COLUMNS", "999999")
+    result = run("chart", data=REPO / "data")
+    assert result.exit_code == 0, result.output
+    widest = max(len(line) for line in result.stdout.splitlines())
+    assert widest <= chart.MAX_WIDTH + 1, widest
+
+
+# ---- crashes and wrong answers: trade series at the calendar's edges
+
+
+def _series_log(tmp_path: Path, period: str) -> Path:
+    root = _log_copy(tmp_path)
+    text = (REPO / "data" / SERIES).read_text(encoding="utf-8")
+    head, _, _ = text.partition("points:\n")
+    point = (
+        f"  - period: {period}\n    value: 0\n    sources:\n      - url: https://example.org/a\n"
+        "        kind: news\n        publisher: P\n        lang: en\n        quote: no exports at all (0)\n"
+    )
+    (root / SERIES).write_text(head + "points:\n" + point, encoding="utf-8")
+    return root
+
+
+def test_a_series_in_year_zero_is_a_located_lint_error_not_a_crash(tmp_path: Path) -> None:
+    """A point in `0000-01` passed lint and `figures ID` exited 3 (ValueError: year 0)."""
+    root = _series_log(tmp_path, "0000-01")
+    lint = run("lint", str(root / SERIES), data=root)
+    assert lint.exit_code == 1 and "RT406" in lint.stdout and "0000-01" in lint.stdout, lint.stdout
+    shown = run("figures", "cn-exports-gallium-us", data=root)
+    assert shown.exit_code == 2 and "internal error" not in shown.output
+    assert "series skipped" in shown.output
+
+
+def test_a_series_point_in_the_first_month_of_the_calendar_is_plotted(tmp_path: Path) -> None:
+    """A point in 0001-01 (lint-clean) made `figures ID` say "a date or number is out of
+    range": the measures' standing status was asked for the day before 0001-01-01."""
+    root = _series_log(tmp_path, "0001-01")
+    shown = run("figures", "cn-exports-gallium-us", data=root)
+    assert shown.exit_code == 0, shown.output
+    assert "0001-01" in shown.stdout
+    assert run("figures", "cn-exports-gallium-us", "--json", data=root).exit_code == 0
+
+
+# ---- wrong messages that send the user the wrong way
+
+
+def test_a_data_folder_that_is_a_loop_of_links_is_named_as_such(tmp_path: Path) -> None:
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    result = run("timeline", data=tmp_path / "a")
+    assert result.exit_code == 2
+    assert "symbolic link that leads nowhere" in result.output and "no such folder" not in result.output
+
+
+def test_a_diff_side_without_dataset_yaml_is_named_as_a_side(tmp_path: Path) -> None:
+    """`diff FOLDER` blamed `--data FOLDER`, an option the user never gave."""
+    (tmp_path / "empty").mkdir()
+    result = run("diff", str(tmp_path / "empty"), data=REPO / "data")
+    assert result.exit_code == 2
+    assert f"{tmp_path / 'empty'}: the folder has no dataset.yaml" in result.output
+    assert "--data" not in result.output
+
+
+def test_chart_refuses_a_folder_as_its_file_before_printing(tmp_path: Path) -> None:
+    """`chart --svg FOLDER` printed the chart, then failed with exit 4 ("Is a directory");
+    export refuses the same with exit 2 before writing anything."""
+    for option in ("--svg", "--html"):
+        result = run("chart", option, str(tmp_path), data=REPO / "data")
+        assert result.exit_code == 2, result.output
+        assert "it is a folder" in result.output and "█" not in result.output
+
+
+# ---- hangs: a FIFO where a file is written
+
+
+def test_a_step_summary_that_is_a_fifo_nobody_reads_does_not_hang_lint(tmp_path: Path) -> None:
+    """`lint --format github` with $GITHUB_STEP_SUMMARY naming a FIFO without a reader hung
+    for ever (a blocking open); it is a warning now, and the findings keep their exit code."""
+    fifo = tmp_path / "summary"
+    os.mkfifo(fifo)
+    root = _log_copy(tmp_path)
+    (root / "events" / "2025" / "2025-01-01-cn-broken.yaml").write_text("title: [\n")
+    proc = subprocess.run(
+        [sys.executable, "-m", "retracker", "--data", str(root), "lint", "--format", "github"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "GITHUB_STEP_SUMMARY": str(fifo)},
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert "cannot write GITHUB_STEP_SUMMARY" in proc.stderr and "FIFO that nobody reads" in proc.stderr
+    assert stat_is_fifo(fifo)
+
+
+def stat_is_fifo(path: Path) -> bool:
+    import stat
+
+    return stat.S_ISFIFO(os.stat(path).st_mode)
+
+
+# ---- new: odd titles, odd dates, no standard input
+
+
+def test_new_leaves_look_alike_words_out_of_the_id() -> None:
+    """`new --title "Gаllium сontrols"` (Cyrillic а and с) made the id `gllium-ontrols`: a word
+    mixing scripts is left out whole; Latin letters without an ASCII form are spelled out."""
+    from retracker.scaffold import slugify
+
+    assert slugify("Gаllium сontrols on exports", 6) == "exports"
+    assert slugify("Café résumé No. 61", 6) == "cafe-resume-61"
+    assert slugify("Øresund straße Łódź", 6) == "oresund-strasse-lodz"
+    assert slugify("中国 gallium 出口", 6) == "gallium"
+
+
+def test_new_with_standard_input_closed_is_a_usage_error(tmp_path: Path) -> None:
+    """`retracker new <&-` (no options, stdin closed) exited 3: RuntimeError lost sys.stdin."""
+    root = _log_copy(tmp_path)
+    proc = subprocess.run(
+        [sys.executable, "-m", "retracker", "--data", str(root), "new"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=lambda: os.close(0),
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert "no terminal to ask for it" in proc.stderr and "internal error" not in proc.stderr
+
+
+def test_new_says_why_a_year_before_1000_is_refused(tmp_path: Path) -> None:
+    root = _log_copy(tmp_path)
+    args = ["new", "--date", "0001-01-01", "--issuer", "CN", "--kind", "export-control", "--title", "Old"]
+    result = run(*args, data=root)
+    assert result.exit_code == 2 and "a year before 1000 cannot start an id" in result.output

@@ -46,6 +46,8 @@ def prepare_streams() -> None:
         sys.stdout = ClosedStream("standard output")
     if sys.stderr is None:
         sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115  (lives as long as the process)
+    if sys.stdin is None:  # `<&-`: a prompt meets the end of input (a usage error), not a crash
+        sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115  (lives as long as the process)
     for name in ("stdout", "stderr"):
         stream = getattr(sys, name)
         encoding = (getattr(stream, "encoding", None) or "").lower().replace("_", "-")

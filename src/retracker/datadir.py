@@ -134,6 +134,8 @@ def _missing_message(path: Path, origin: str) -> str:
     else:
         head = f"the bundled log {path}"
     if not path.exists():
+        if os.path.islink(path):  # a link to nothing, or a loop of links: not "no such folder"
+            return f"{head}: a symbolic link that leads nowhere (a loop, or a missing target)"
         return f"{head}: no such folder"
     if not path.is_dir():
         return f"{head}: not a folder"

@@ -105,6 +105,13 @@ def load_side(spec: str, data_dir: Path, workdir: Path, notes: list[str] | None 
         )
     path = Path(spec)
     if path.is_dir():
+        from . import datadir
+
+        if not datadir.has_marker(path):  # named as the side it is, not as --data
+            raise RetrackerError(
+                f"{spec}: the folder has no dataset.yaml",
+                hint="a side of diff is a log's folder (holding dataset.yaml) or a git revision",
+            )
         return load_dataset(path)
     return load_dataset(_checkout(spec, data_dir, workdir, notes))
 

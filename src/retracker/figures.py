@@ -186,7 +186,7 @@ def marks(ds: Any, s: ser.Series, start: dt.date, end: dt.date, *, lang: str = "
     out = []
     for event in measures_for(ds, s):
         label = _label(event, instrument_label(event), lang)
-        before = engine.status(event.id, start - dt.timedelta(days=1))
+        before = engine.status(event.id, start - dt.timedelta(days=1)) if start > dt.date.min else None
         if before is not None and before.status not in ("expired", "superseded", "revoked"):
             out.append(Mark(before.since, event.id, label, before.status, standing=True))
         for change in engine.changes_of(event):

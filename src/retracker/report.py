@@ -8,11 +8,12 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sys
 from collections.abc import Callable
-from pathlib import Path
+from typing import TextIO
 
 from .lint import REGISTRY, LintResult
 
@@ -73,11 +74,28 @@ def _append_summary(summary_file: str, text: str) -> None:
     """Append to the step summary; a summary that cannot be written is a warning on stderr,
     never a reason to lose the annotations or the exit code of the findings."""
     try:
-        with Path(summary_file).open("a", encoding="utf-8") as handle:
+        with _open_append(summary_file) as handle:
             handle.write(text)
     except (OSError, ValueError) as exc:
         why = getattr(exc, "strerror", None) or str(exc)
+        if getattr(exc, "errno", None) == errno.ENXIO:
+            why = "a FIFO that nobody reads"
         sys.stderr.write(f"retracker: warning: cannot write GITHUB_STEP_SUMMARY {summary_file}: {why}\n")
+
+
+def _open_append(path: str) -> TextIO:
+    """Open for appending without blocking: a FIFO that nobody reads hung ``lint --format
+    github`` for ever (a blocking open waits for a reader); it is ENXIO now. The descriptor
+    is made blocking again for the write itself."""
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT
+    flags |= getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags, 0o666)
+    try:
+        os.set_blocking(fd, True)
+    except OSError:
+        os.close(fd)
+        raise
+    return open(fd, "a", encoding="utf-8")
 
 
 def step_summary(result: LintResult) -> str:

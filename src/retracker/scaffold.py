@@ -45,9 +45,18 @@ class Draft:
 
 
 def slugify(text: str, words: int) -> str:
-    """Lower-case ASCII words joined by hyphens (accents dropped, other scripts skipped)."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    tokens = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    """Lower-case ASCII words joined by hyphens (accents dropped, other scripts skipped).
+
+    A word that mixes a Latin letter with a letter of another script (``Gаllium`` with a
+    Cyrillic ``а``, a look-alike pasted from somewhere) is skipped whole: dropping only the
+    foreign letter made ``gllium``, an id that reads like a typo of the real word."""
+    plain = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    tokens = []
+    for word in re.findall(r"\w+", plain.lower().translate(_LATIN)):
+        latin = [ch.isascii() for ch in word if ch.isalpha()]
+        if any(latin) and not all(latin):
+            continue  # mixed scripts: a look-alike, not a word to spell in an id
+        tokens += re.findall(r"[a-z0-9]+", word)
     stop = {"the", "of", "on", "and", "a", "an", "to", "for", "in", "no"}
     kept = [t for t in tokens if t not in stop] or tokens
     out = ""
@@ -57,6 +66,12 @@ def slugify(text: str, words: int) -> str:
             return out or token[:SLUG_ROOM]
         out = joined
     return out
+
+
+_LATIN = str.maketrans(
+    {"ß": "ss", "ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ł": "l", "þ": "th", "ð": "d", "ı": "i"}
+)
+"""Latin letters that do not decompose into an ASCII letter and a mark."""
 
 
 SLUG_ROOM = 48
@@ -153,7 +168,9 @@ def parse_date(text: str) -> dt.date:
             hint="e.g. 2025-10-09: the day the source gives",
         ) from None
     if day.year < 1000:
-        raise RetrackerError(f"--date {raw}: the year must have four digits (1000-9999)")
+        raise RetrackerError(
+            f"--date {raw}: a year before 1000 cannot start an id", hint="ids run from 1000 to 9999"
+        )
     return day
 
 

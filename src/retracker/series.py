@@ -97,7 +97,9 @@ CODES: dict[str, tuple[str, Severity, str]] = {
 
 # ------------------------------------------------------------------ periods
 
-_MONTH = r"(\d{4})-(0[1-9]|1[0-2])"
+_MONTH = r"(\d{3}[1-9]|\d{2}[1-9]\d|\d[1-9]\d{2}|[1-9]\d{3})-(0[1-9]|1[0-2])"
+"""A month ``YYYY-MM`` of a year from 0001: there is no year 0 (``0000-01`` passed lint and
+crashed ``figures``). No look-ahead, so that every JSON Schema engine reads the pattern."""
 PERIOD_RE = re.compile(rf"^{_MONTH}(?:/{_MONTH})?$")
 MONTH_RE = re.compile(rf"^{_MONTH}$")
 MAX_COMBINED = 12

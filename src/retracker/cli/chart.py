@@ -86,11 +86,15 @@ def chart(
 def _piped_document(picture, svg: str | None, html: str | None) -> str | None:
     """The SVG or HTML page that ``--svg -`` or ``--html -`` sends to standard output (in
     place of the terminal's chart), else None; an empty file name is an error."""
+    from pathlib import Path
+
     from .. import chart as charts
     from ..diagnostics import RetrackerError
 
-    _output_path(svg, "--svg")
-    _output_path(html, "--html")
+    for value, option in ((svg, "--svg"), (html, "--html")):
+        target = _output_path(value, option)
+        if target is not None and Path(target).is_dir():  # before the chart is printed, as export
+            raise RetrackerError(f"cannot write {target}: it is a folder", hint="give a file name")
     if svg == "-" and html == "-":
         raise RetrackerError("--svg - and --html - both ask for standard output", hint="give one a file name")
     if svg == "-":
