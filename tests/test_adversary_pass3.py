@@ -600,3 +600,14 @@ def test_new_says_why_a_year_before_1000_is_refused(tmp_path: Path) -> None:
     args = ["new", "--date", "0001-01-01", "--issuer", "CN", "--kind", "export-control", "--title", "Old"]
     result = run(*args, data=root)
     assert result.exit_code == 2 and "a year before 1000 cannot start an id" in result.output
+
+
+def test_a_series_quantity_beyond_exact_doubles_is_refused(tmp_path: Path) -> None:
+    """10**40 passed lint and `figures` showed 10,000,000,000,000,000,303,786,...: digits no
+    source wrote. A quantity is at most 2**53."""
+    root = _series_log(tmp_path, "2025-01")
+    path = root / SERIES
+    text = path.read_text(encoding="utf-8").replace("value: 0", f"value: {10**40}")
+    path.write_text(text, encoding="utf-8")
+    lint = run("lint", str(path), data=root)
+    assert lint.exit_code == 1 and "RT405" in lint.stdout and "at most 2^53" in lint.stdout, lint.stdout

@@ -199,7 +199,18 @@ def _quantity(value: Any) -> float | int:
         raise PydanticCustomError(
             "invalid_quantity", "a quantity cannot be negative, got {value}", {"value": value}
         )
+    if value > MAX_QUANTITY:
+        raise PydanticCustomError(
+            "invalid_quantity",
+            "a quantity must be at most 2^53 (9,007,199,254,740,992), got {value}: larger numbers lose "
+            "digits in sums, charts and JSON readers",
+            {"value": value},
+        )
     return value
+
+
+MAX_QUANTITY = 2**53
+"""The largest quantity a double holds exactly (1e40 was shown as 10,000,000,000,000,000,303,...)."""
 
 
 def _partner(value: Any) -> str:
