@@ -143,6 +143,43 @@ def test_a_reader_that_leaves_after_the_first_line_is_exit_0(
     assert b"Traceback" not in err and b"error:" not in err, err
 
 
+CLOSED_BOTH = [
+    (["figures"], 0),
+    (["export", "-f", "csv"], 0),
+    (["diff", str(REPO / "data")], 0),
+    (["--version"], 0),
+    (["--version", "--verbose"], 0),
+    (["show", "no-such-event"], 2),
+    (["timeline", "--since", "garbage"], 2),
+    (["timeline", "--bogus"], 2),
+    (["--bogus"], 2),
+    (["no-such-command"], 2),
+]
+
+
+@pytest.mark.parametrize("args, code", CLOSED_BOTH, ids=lambda a: " ".join(a) if isinstance(a, list) else "")
+def test_stdout_and_stderr_into_a_reader_that_left_keep_the_answers_exit_code(
+    tmp_path: Path, shared_cache: Path, args: list[str], code: int
+) -> None:
+    """`figures 2>&1 | head -1` exited 1 (the stderr footer met the closed pipe after the
+    command, and click's handler said 1), `--version | true` exited 1 (the interpreter's
+    flush at exit), and a usage error whose reader left exited 0. The exit code is the
+    answer's: 0 for an answer, 2 for a usage error, whoever reads."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    prefix = [] if args[0].startswith("--") else ["--data", str(REPO / "data")]
+    proc = subprocess.run(
+        [sys.executable, "-m", "retracker", *prefix, *args],
+        cwd=tmp_path,
+        stdout=write_end,
+        stderr=write_end,
+        timeout=120,
+        env={**os.environ, "XDG_CACHE_HOME": str(shared_cache)},
+    )
+    os.close(write_end)
+    assert proc.returncode == code, args
+
+
 def test_show_with_series_into_grep_q_in_a_shell(tmp_path: Path) -> None:
     """The reported case, as a shell runs it."""
     command = f'"{sys.executable}" -m retracker --data "{REPO / "data"}" show -e Ga'

@@ -21,12 +21,27 @@ def exit_cleanly_on_sigterm() -> None:
         signal.signal(signal.SIGTERM, _terminate)
 
 
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's flush at exit cannot fail again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
 def main() -> None:
     exit_cleanly_on_sigterm()
     if sys.argv[1:] == ["--version"]:
         from . import __version__
 
-        print(f"retracker {__version__}")
+        try:
+            print(f"retracker {__version__}", flush=True)
+        except BrokenPipeError:  # `retracker --version | true`: as every command, exit 0
+            _silence_stdout()
         return
     from .cli import main as cli_main
 

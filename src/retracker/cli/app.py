@@ -3,6 +3,7 @@ where every command's failure becomes one line and an exit code."""
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import traceback
 from typing import Annotated, Any
@@ -99,7 +100,7 @@ def _error_line(exc: Exception) -> None:
     first, *more = str(exc).split("\n") if getattr(exc, "multiline", False) else [str(exc)]
     lines = [f"retracker: error: {first}", *more]  # a list of candidates: one per line
     lines[-1] += f" ({hint})" if hint else ""
-    typer.echo("\n".join(one_line(line) for line in lines), err=True)
+    _say("\n".join(one_line(line) for line in lines))
 
 
 _OUTPUT_ERRNOS = {"ENOSPC", "EBADF", "EIO", "EDQUOT", "EFBIG", "ENXIO"}
@@ -136,7 +137,7 @@ def _log_footer() -> None:
 
     found = datadir.last_used()
     if found is not None:
-        typer.echo(f"log: {found.describe()}", err=True)
+        _say(f"log: {found.describe()}")
 
 
 def _is_cli_exception(exc: Exception) -> bool:
@@ -146,17 +147,24 @@ def _is_cli_exception(exc: Exception) -> bool:
     return type(exc).__module__.split(".")[0] in ("typer", "click")
 
 
+def _say(text: str) -> None:
+    """A line on stderr that cannot change the answer: when stderr is a pipe whose reader left
+    (``2>&1 | head -1``) or a full disk, the line is lost, not turned into exit 1 by click's
+    handler of closed pipes (the answer's own exit code stands: 0, or 2 for an error)."""
+    with contextlib.suppress(OSError, ValueError):
+        typer.echo(text, err=True)
+
+
 def _internal_error(ctx: Any, exc: Exception) -> None:
     from ..envflags import flag_or
 
     debug = bool((ctx.obj or {}).get("debug")) or flag_or("RETRACKER_DEBUG")
     if debug:
         traceback.print_exception(exc)
-    typer.echo(
+    _say(
         f"retracker: internal error: {type(exc).__name__}: {exc}\n"
         f"This is a bug; please report it at {ISSUES_URL}"
-        + ("" if debug else " (run with --debug for the traceback)"),
-        err=True,
+        + ("" if debug else " (run with --debug for the traceback)")
     )
     raise typer.Exit(3)
 

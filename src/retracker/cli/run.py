@@ -126,4 +126,7 @@ def main() -> None:
         code = 130
     except OSError as exc:  # a write that failed outside a command (help, usage errors)
         code = _streams.write_failed(exc)
+        failed = getattr(exc.__context__, "exit_code", None)  # the usage error being shown
+        if isinstance(failed, int) and failed and code == 0:
+            code = failed  # its reader left: still a usage error (2), not an answer (0)
     sys.exit(_streams.finish(code))
