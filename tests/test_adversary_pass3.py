@@ -673,3 +673,25 @@ def test_a_huge_cell_is_wrapped_in_linear_time() -> None:
     wrapped = _wrap_text(big, 60)
     assert time.monotonic() - started < 1.0
     assert "".join(t.plain + " " for t in wrapped).split() == big.plain.split()
+
+
+# ---- silent loss: a series folder that cannot be read
+
+
+@pytest.mark.parametrize("kind", ["file", "dangling"])
+def test_a_series_folder_that_cannot_be_read_is_an_error_not_an_empty_log(tmp_path: Path, kind: str) -> None:
+    """A `series` that is a file (or a link to nothing) made every series vanish: figures
+    said "this log holds no trade series" and lint said the log was clean. It is RT001 at
+    that path now, as for `events` (a log without series/ still has none, silently)."""
+    root = _log_copy(tmp_path)
+    shutil.rmtree(root / "series")
+    if kind == "file":
+        (root / "series").write_text("not a folder\n")
+    else:
+        (root / "series").symlink_to(tmp_path / "nowhere")
+    lint = run("lint", data=root)
+    assert lint.exit_code == 1 and f"{root / 'series'}:1:1: RT001" in lint.stdout, lint.stdout
+    shown = run("figures", data=root)
+    assert shown.exit_code == 0 and f"series skipped: {root / 'series'}:1:1: RT001" in shown.output
+    (root / "series").unlink()
+    assert run("lint", data=root).exit_code == 0

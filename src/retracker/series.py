@@ -498,17 +498,32 @@ class SeriesSet:
 
 
 def series_files(root: Path) -> list[Path]:
-    """The YAML files of ``root/series`` (not hidden), sorted."""
+    """The YAML files of ``root/series`` (not hidden), sorted.
+
+    A log without ``series/`` has none; a ``series`` that is a file, a link to nothing or a
+    folder that cannot be listed is returned itself, for :func:`load_series_file` to report
+    (its series vanished without a word, and lint said the log was clean)."""
     folder = root / FOLDER
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError:
-        return []
+        return [folder] if os.path.lexists(folder) else []
     return [
         Path(e.path)
         for e in entries
         if not e.name.startswith(".") and e.name.lower().endswith((".yaml", ".yml"))
     ]
+
+
+def _folder_problem(folder: Path) -> str:
+    """Why the series folder cannot be read."""
+    try:
+        with os.scandir(folder):
+            return "cannot list folder 'series'"
+    except NotADirectoryError:
+        return "'series' is not a folder (trade series live in series/<id>.yaml)"
+    except OSError as exc:
+        return f"cannot list folder 'series': {exc.strerror or exc}"
 
 
 def is_series_file(path: Path) -> bool:
@@ -547,6 +562,8 @@ def load_series_file(path: Path) -> tuple[Series | None, list[Diagnostic]]:
     from . import yamlio
 
     name = str(path)
+    if path.name == FOLDER and not path.suffix:  # the series/ folder itself (see series_files)
+        return None, [Diagnostic(name, 1, 1, "RT001", _folder_problem(path))]
     if path.suffix != SUFFIX:
         hint = "rename it to .yaml" if path.suffix.lower() in (".yml", ".yaml") else None
         return None, [Diagnostic(name, 1, 1, "RT012", f"not a series file ('{path.name}')", hint=hint)]
