@@ -695,3 +695,18 @@ def test_a_series_folder_that_cannot_be_read_is_an_error_not_an_empty_log(tmp_pa
     assert shown.exit_code == 0 and f"series skipped: {root / 'series'}:1:1: RT001" in shown.output
     (root / "series").unlink()
     assert run("lint", data=root).exit_code == 0
+
+
+def test_a_series_file_linked_from_outside_the_log_is_rt013_as_an_event_file(tmp_path: Path) -> None:
+    """An event file linked from outside the log is RT013; a series file was read silently."""
+    root = _log_copy(tmp_path)
+    outside = tmp_path / "elsewhere.yaml"
+    (root / SERIES).rename(outside)
+    (root / SERIES).symlink_to(outside)
+    lint = run("lint", data=root)
+    assert lint.exit_code == 1 and f"{root / SERIES}:1:1: RT013" in lint.stdout, lint.stdout
+    inside = root / "gallium.yaml"
+    (root / SERIES).unlink()
+    outside.rename(inside)
+    (root / SERIES).symlink_to(inside)
+    assert run("lint", data=root).exit_code == 0

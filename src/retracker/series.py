@@ -515,6 +515,18 @@ def series_files(root: Path) -> list[Path]:
     ]
 
 
+def _link_outside(path: Path) -> Path | None:
+    """The target of a series file that is a link out of its log (``<log>/series/x.yaml``)."""
+    if not path.is_symlink():
+        return None
+    try:
+        target = path.resolve(strict=False)
+        root = path.parent.parent.resolve(strict=False)
+    except (RuntimeError, OSError):
+        return None  # a loop: reading it reports it
+    return None if target.is_relative_to(root) else target
+
+
 def _folder_problem(folder: Path) -> str:
     """Why the series folder cannot be read."""
     try:
@@ -564,6 +576,11 @@ def load_series_file(path: Path) -> tuple[Series | None, list[Diagnostic]]:
     name = str(path)
     if path.name == FOLDER and not path.suffix:  # the series/ folder itself (see series_files)
         return None, [Diagnostic(name, 1, 1, "RT001", _folder_problem(path))]
+    outside = _link_outside(path)
+    if outside is not None:  # as for event files: the log is what its folder holds
+        return None, [
+            Diagnostic(name, 1, 1, "RT013", f"symlink points outside the data directory ({outside})")
+        ]
     if path.suffix != SUFFIX:
         hint = "rename it to .yaml" if path.suffix.lower() in (".yml", ".yaml") else None
         return None, [Diagnostic(name, 1, 1, "RT012", f"not a series file ('{path.name}')", hint=hint)]
