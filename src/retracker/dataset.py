@@ -129,6 +129,10 @@ def _is_dir(entry: os.DirEntry) -> bool:
         return False
 
 
+LOCATED_TEXT = 8 * 1024 * 1024
+"""Characters of source whose parses :meth:`Dataset.locate` keeps (a few thousand event files)."""
+
+
 @dataclass
 class Dataset:
     """The events of one data directory, with indexes and the problems found loading it."""
@@ -150,18 +154,31 @@ class Dataset:
             if id(event) in self._path_of:
                 self.paths.setdefault(event.id, self._path_of[id(event)])
         self._inverse: dict[str, list[tuple[model.Relation, model.Event]]] | None = None
+        self._located: dict[Path, yamlio.Document] = {}
+        self._located_size = 0
 
     def locate(self, path: Path, loc: tuple[Any, ...]) -> tuple[int, int]:
-        """Line and column of ``loc`` in a file; parses it again only when asked (an error)."""
+        """Line and column of ``loc`` in a file; parses it again only when asked (an error).
+
+        The parses made here are kept for the next findings in the same files, up to
+        :data:`LOCATED_TEXT` characters of source: a cross-file check that fires on every
+        file of a big walk (`lint /tmp`) must not hold every file's node tree at once.
+        """
         from . import yamlio
 
         doc = self.documents.get(path)
         if doc is None:
-            try:
-                doc = yamlio.load_path(path)
-            except yamlio.YamlProblem:
-                return 1, 1
-            self.documents[path] = doc
+            doc = self._located.pop(path, None)
+            if doc is None:
+                try:
+                    doc = yamlio.load_path(path)
+                except yamlio.YamlProblem:
+                    return 1, 1
+                self._located_size += len(doc.text)
+            self._located[path] = doc  # the most recently used last
+            while self._located_size > LOCATED_TEXT and len(self._located) > 1:
+                oldest = next(iter(self._located))
+                self._located_size -= len(self._located.pop(oldest).text)
         return doc.locate(loc)
 
     def path_of(self, event: model.Event) -> Path | None:
