@@ -715,3 +715,13 @@ def test_a_series_file_linked_from_outside_the_log_is_rt013_as_an_event_file(tmp
     outside.rename(inside)
     (root / SERIES).symlink_to(inside)
     assert run("lint", data=root).exit_code == 0
+
+
+def test_upcoming_until_in_the_past_names_the_window_it_meant() -> None:
+    """`upcoming --until 0001-01-01` said "--since 2026-12-02 is after --until" (an option
+    the user never gave); it names today, where the window starts, and how to go back."""
+    result = run("upcoming", "--until", "0001-01-01", data=REPO / "data")
+    assert result.exit_code == 2
+    assert "--until 0001-01-01 is before today" in result.output and "--since" in result.output
+    swapped = run("upcoming", "--since", "2025-01-01", "--until", "2024-01-01", data=REPO / "data")
+    assert swapped.exit_code == 2 and "--since 2025-01-01 is after --until 2024-01-01" in swapped.output

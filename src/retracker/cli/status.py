@@ -125,6 +125,11 @@ def _window(start: str | None, since: str | None, until: str | None, days: int):
         span = min(days, (dt.date.max - first).days)  # never past 9999-12-31
         return first, first + dt.timedelta(days=span)
     last = parse_when(until, end=True)
+    if last < first and start is None and since is None:  # the user gave no --since to swap
+        raise RetrackerError(
+            f"--until {last} is before today ({first}), where the window starts",
+            hint="give --since too for a window in the past",
+        )
     if last < first:
         raise RetrackerError(f"--since {first} is after --until {last}", hint="nothing can match; swap them?")
     return first, last
