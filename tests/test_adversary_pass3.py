@@ -725,3 +725,15 @@ def test_upcoming_until_in_the_past_names_the_window_it_meant() -> None:
     assert "--until 0001-01-01 is before today" in result.output and "--since" in result.output
     swapped = run("upcoming", "--since", "2025-01-01", "--until", "2024-01-01", data=REPO / "data")
     assert swapped.exit_code == 2 and "--since 2025-01-01 is after --until 2024-01-01" in swapped.output
+
+
+def test_diff_in_a_repository_git_refuses_says_so(history, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A repository git refuses ("dubious ownership": another user's checkout) was reported
+    as "the log is not in a git repository"; the refusal is named, with git's own remedy.
+    Ownership is simulated by git's own switch for it (no chown needed)."""
+    log, _ = history
+    monkeypatch.setenv("GIT_TEST_ASSUME_DIFFERENT_OWNER", "1")
+    result = run("diff", "HEAD~1", data=log.root)
+    assert result.exit_code == 2
+    assert "git refuses the repository at" in result.output and "safe.directory" in result.output
+    assert "not in a git repository" not in result.output

@@ -127,7 +127,8 @@ def _git(repo: Path, *args: str) -> bytes:
         raise RetrackerError(f"cannot run git: {exc.strerror}") from None
     if proc.returncode != 0:
         message = proc.stderr.decode(errors="replace").strip().splitlines()
-        raise RetrackerError(f"git {' '.join(args[:2])}: {message[-1] if message else 'failed'}")
+        fatal = [line for line in message if line.startswith(("fatal:", "error:"))]
+        raise RetrackerError(f"git {' '.join(args[:2])}: {(fatal or message or ['failed'])[-1]}")
     return proc.stdout
 
 
@@ -227,7 +228,14 @@ def _checkout(spec: str, data_dir: Path, workdir: Path, notes: list[str] | None 
     data_dir = data_dir.resolve()
     try:
         top = Path(_git(data_dir, "rev-parse", "--show-toplevel").decode().strip()).resolve()
-    except RetrackerError:
+    except RetrackerError as exc:
+        if "dubious ownership" in str(exc):  # not "no repository": git refuses one it finds
+            found = re.search(r"repository at '(.+)'", str(exc))
+            top = found[1] if found else str(data_dir)
+            raise RetrackerError(
+                f"git refuses the repository at {top}: it belongs to another user",
+                hint=f"if you trust it: git config --global --add safe.directory {top}",
+            ) from None
         raise RetrackerError(
             f"{spec!r} is not a folder, and the log {data_dir} is not in a git repository"
         ) from None
