@@ -534,6 +534,7 @@ def _extends_part(ds: Dataset) -> Iterator[Diagnostic]:
 
 _MONTH_LIST = tuple(m for m in calendar.month_name if m)
 _MONTH_NAMES = "|".join(_MONTH_LIST)
+_ANY_MONTH = re.compile(_MONTH_NAMES)
 _DAY_MONTH_YEAR = rf"(\d{{1,2}}) ({_MONTH_NAMES}) (\d{{4}})"
 _MONTH_DAY_YEAR = rf"({_MONTH_NAMES}) (\d{{1,2}}),? (\d{{4}})"
 _END_WORDS = (
@@ -549,7 +550,7 @@ def summary_end_dates(text: str) -> list[tuple[dt.date, str]]:
     """Dates a summary gives as an end ("until 10 November 2026", "extended the ban to
     15 October 2025", "至2026年11月27日"), with the words that said so."""
     out = []
-    english = any(month in text for month in _MONTH_LIST)  # each English form names a month
+    english = _ANY_MONTH.search(text) is not None  # each English form names a month
     for m in _SUMMARY_END.finditer(text) if english else ():
         day, month, year = (m[1], m[2], m[3]) if m[1] else (m[5], m[4], m[6])
         d = _date(int(year), _MONTHS[month], int(day))
