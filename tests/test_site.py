@@ -549,3 +549,30 @@ def test_the_materials_index_gives_each_material_one_name_cell(site: Path) -> No
     text = (site / "materials" / "index.html").read_text()
     row = re.search(r"<tr><td><a [^>]*>Sb</a></td>(.*?)</tr>", text)[1]
     assert row.count("<td") == 3 and '<span lang="en">antimony</span> <span lang="zh">锑</span>' in row
+
+
+@pytest.mark.parametrize(
+    ("make", "target", "message"),
+    [
+        (
+            lambda d: (d / "real").mkdir() or (d / "link").symlink_to("real"),
+            "link",
+            "a symbolic link (to real)",
+        ),
+        (lambda d: (d / "file.txt").write_text("x"), "file.txt", "it is a file, not a folder"),
+        (lambda d: (d / "file.txt").write_text("x"), "file.txt/sub", "file.txt is a file, not a folder"),
+        (lambda d: None, "missing/sub", "does not exist"),
+    ],
+    ids=["symlink", "file", "under-a-file", "under-nothing"],
+)
+def test_an_output_that_cannot_be_a_site_folder_says_what_it_is(
+    log: LogBuilder, tmp_path: Path, make, target: str, message: str
+) -> None:
+    ds = small_log(log)
+    place = tmp_path / "place"
+    place.mkdir()
+    make(place)
+    before = sorted(p.relative_to(place).as_posix() for p in place.rglob("*"))
+    with pytest.raises(SiteOutputError, match=re.escape(message)):
+        build_site(ds, place / target, on=ON)
+    assert sorted(p.relative_to(place).as_posix() for p in place.rglob("*")) == before

@@ -86,8 +86,13 @@ def check_target(out: Path, *, force: bool, data_root: Path | None) -> None:
             )
     if resolved == Path(resolved.anchor) or resolved == Path.home().resolve():
         raise SiteOutputError(f"refusing to write the site to {out}", hint="choose a folder of its own")
-    if out.is_symlink() or (out.exists() and not out.is_dir()):
-        raise SiteOutputError(f"cannot write the site to {out}: it is not a folder")
+    if out.is_symlink():
+        raise SiteOutputError(
+            f"cannot write the site to {out}: it is a symbolic link (to {os.readlink(out)})",
+            hint="name the folder itself: the build replaces its target folder whole",
+        )
+    if out.exists() and not out.is_dir():
+        raise SiteOutputError(f"cannot write the site to {out}: it is a file, not a folder")
     if not out.exists() or force or _is_empty(out) or (out / MANIFEST).is_file():
         return
     raise SiteOutputError(
@@ -104,6 +109,8 @@ def _is_empty(folder: Path) -> bool:
 def new_build_folder(out: Path) -> Path:
     """A fresh temporary folder beside ``out`` (created with its parents' existence checked)."""
     parent = out.absolute().parent
+    if parent.exists() and not parent.is_dir():
+        raise SiteOutputError(f"cannot write the site to {out}: {parent} is a file, not a folder")
     if not parent.is_dir():
         raise SiteOutputError(f"cannot write the site to {out}: folder {parent} does not exist")
     return Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=parent))
