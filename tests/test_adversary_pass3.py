@@ -737,3 +737,25 @@ def test_diff_in_a_repository_git_refuses_says_so(history, monkeypatch: pytest.M
     assert result.exit_code == 2
     assert "git refuses the repository at" in result.output and "safe.directory" in result.output
     assert "not in a git repository" not in result.output
+
+
+@pytest.mark.parametrize("cache", [[], ["--no-cache"]], ids=["index", "yaml"])
+def test_an_id_in_two_files_is_answered_once_with_a_warning(log, cache: list[str]) -> None:
+    """The same event copied into a second year folder was listed twice by every query and
+    export, without a word (the index refuses the log, so the YAML answered)."""
+    from retracker.dataset import load_dataset
+
+    first = log.add()
+    event_id = first.stem
+    copy = log.write_text(event_id, "2019", first.read_text())
+    listed = run(*cache, "timeline", "--json", data=log.root)
+    assert listed.exit_code == 0, listed.output
+    assert [e["id"] for e in json.loads(listed.stdout)] == [event_id]
+    assert "RT202" in listed.stderr and "left out" in listed.stderr
+    exported = run(*cache, "export", "-f", "json", data=log.root)
+    assert [e["id"] for e in json.loads(exported.stdout)] == [event_id]
+    ds = load_dataset(log.root)
+    # the copy in the wrong year's folder is the one left out, whichever the walk meets first
+    assert [d.path for d in ds.diagnostics] == [str(copy)] and ds.paths[event_id] == first
+    linted = run("lint", str(log.root))
+    assert linted.exit_code == 1 and "RT202" in linted.stdout

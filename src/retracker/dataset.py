@@ -225,7 +225,42 @@ def load_dataset(path: str | os.PathLike[str] | None = None, *, keep_documents: 
     links: dict[str, bool] = {}
     files = list(iter_event_files(root / "events", links))
     events, paths, diags, docs = load_files(files, root, keep_documents=keep_documents, links=links)
-    return Dataset(root, events, paths, meta_diags + diags, meta, docs)
+    events, paths, twice = drop_repeated_ids(events, paths)
+    return Dataset(root, events, paths, meta_diags + diags + twice, meta, docs)
+
+
+def drop_repeated_ids(
+    events: list[model.Event], paths: list[Path]
+) -> tuple[list[model.Event], list[Path], list[Diagnostic]]:
+    """One file per id: the one in the folder of its date's year (else the first found) is
+    kept; any other file with that id is left out of the answers and named in a diagnostic
+    (RT202), so a query warns instead of listing the event twice. (Lint reads every copy and
+    reports the pair itself.)"""
+    chosen: dict[str, int] = {}
+    for n, (event, path) in enumerate(zip(events, paths, strict=True)):
+        if event.id not in chosen or (
+            _in_its_year(event, path) and not _in_its_year(event, paths[chosen[event.id]])
+        ):
+            chosen[event.id] = n
+    if len(chosen) == len(events):
+        return events, paths, []
+    keep = set(chosen.values())
+    found = [
+        Diagnostic(
+            str(path),
+            1,
+            1,
+            "RT202",
+            f"id '{event.id}' also used by {paths[chosen[event.id]]}; this copy is left out",
+        )
+        for n, (event, path) in enumerate(zip(events, paths, strict=True))
+        if n not in keep
+    ]
+    return [events[n] for n in sorted(keep)], [paths[n] for n in sorted(keep)], found
+
+
+def _in_its_year(event: model.Event, path: Path) -> bool:
+    return path.parent.name == str(event.date.year)
 
 
 def load_meta(root: Path, raw: bytes | None = None) -> tuple[dict[str, Any], list[Diagnostic]]:
