@@ -8,7 +8,9 @@ closed lists.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -93,15 +95,28 @@ PART_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _SEEN_MAX = 8192
 """Entries each memo below keeps at most: the terms a log repeats (dates, materials, codes)."""
 
-_DATES: dict[str, dt.date] = {}
-"""Date strings already read (a log repeats its dates across thousands of sources)."""
+
+def _memoised(validate: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``validate`` remembering what it made of each string (a log repeats its dates,
+    materials and country codes across thousands of events: measured, a tenth of validation).
+    Failures are not remembered: they raise every time, with their message."""
+    seen: dict[str, Any] = {}
+
+    def memo(value: Any) -> Any:
+        if type(value) is str:
+            found = seen.get(value)
+            if found is not None:
+                return found
+        result = validate(value)
+        if type(value) is str and len(seen) < _SEEN_MAX:
+            seen[value] = result
+        return result
+
+    return functools.update_wrapper(memo, validate)
 
 
+@_memoised
 def _strict_date(value: Any) -> dt.date:
-    if type(value) is str:
-        day = _DATES.get(value)
-        if day is not None:
-            return day
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
     if not isinstance(value, str):
@@ -116,43 +131,27 @@ def _strict_date(value: Any) -> dt.date:
             "invalid_date", "invalid date '{value}': write YYYY-MM-DD", {"value": value}
         )
     try:
-        day = dt.date(int(value[:4]), int(value[5:7]), int(value[8:10]))
+        return dt.date(int(value[:4]), int(value[5:7]), int(value[8:10]))
     except ValueError as exc:
         raise PydanticCustomError(
             "invalid_date", "invalid date '{value}': {reason}", {"value": value, "reason": str(exc)}
         ) from None
-    if type(value) is str and len(_DATES) < _SEEN_MAX:
-        _DATES[value] = day
-    return day
 
 
-_MATERIALS: dict[str, str] = {}
-_COUNTRIES: dict[str, str] = {}
-
-
+@_memoised
 def _material(value: Any) -> str:
-    if type(value) is str:
-        key = _MATERIALS.get(value)
-        if key is not None:
-            return key
     if not isinstance(value, str):
         raise PydanticCustomError(
             "string_type", "expected a material name, got {type}", {"type": type(value).__name__}
         )
     try:
-        key = vocab.material_key(value)
+        return vocab.material_key(value)
     except vocab.UnknownTerm as exc:
         raise PydanticCustomError("unknown_material", str(exc)) from None
-    if type(value) is str and len(_MATERIALS) < _SEEN_MAX:
-        _MATERIALS[value] = key
-    return key
 
 
+@_memoised
 def _country(value: Any) -> str:
-    if type(value) is str:
-        code = _COUNTRIES.get(value)
-        if code is not None:
-            return code
     if not isinstance(value, str):
         hint = " (a bare NO, yes or on is read as text here, so this is not it)"
         raise PydanticCustomError(
@@ -161,12 +160,9 @@ def _country(value: Any) -> str:
             {"type": type(value).__name__},
         )
     try:
-        code = vocab.country_code(value)
+        return vocab.country_code(value)
     except vocab.UnknownTerm as exc:
         raise PydanticCustomError("unknown_country", str(exc)) from None
-    if type(value) is str and len(_COUNTRIES) < _SEEN_MAX:
-        _COUNTRIES[value] = code
-    return code
 
 
 def _period(value: Any) -> Any:
