@@ -290,6 +290,19 @@ class StatusEngine:
             self.__dict__["_ext_graph"] = graph
         return graph
 
+    def _extension_components(
+        self,
+    ) -> tuple[dict[str, model.Event], dict[str, list[str]], list[list[str]]]:
+        """The extension graph by id: the extending events, each event's extensions, and the
+        strongly connected components, each after every one it reaches."""
+        found = self.__dict__.get("_ext_components")
+        if found is None:
+            graph = self._extension_graph()
+            events = {e.id: e for exts in graph.values() for e in exts}
+            ids = {k: [e.id for e in exts] for k, exts in graph.items()}
+            found = self.__dict__["_ext_components"] = (events, ids, strongly_connected(ids))
+        return found
+
     def _extension_reach(self) -> _Reach:
         """What :meth:`renewal` needs of the extension graph, in one pass over its
         components: for each event the least ``(starts, id)`` of it and of everything that
@@ -298,11 +311,9 @@ class StatusEngine:
         reach = self.__dict__.get("_reach")
         if reach is not None:
             return reach
-        graph = self._extension_graph()
-        events = {e.id: e for exts in graph.values() for e in exts}
-        ids = {k: [e.id for e in exts] for k, exts in graph.items()}
+        events, ids, components = self._extension_components()
         reach = _Reach(events)
-        for component in strongly_connected(ids):  # what a component reaches comes first
+        for component in components:  # what a component reaches comes first
             members = set(component)
             keys = [(events[n].starts, n) for n in component if n in events]
             keys += [reach.earliest[c] for n in component for c in ids.get(n, ()) if c not in members]
@@ -325,13 +336,10 @@ class StatusEngine:
         latest = self.__dict__.get("_latest")
         if latest is not None:
             return latest
-        graph = self._extension_graph()
-        events = {e.id: e for exts in graph.values() for e in exts}
-        ids = {k: [e.id for e in exts] for k, exts in graph.items()}
-
+        events, ids, components = self._extension_components()
         latest = {}
         reach: dict[str, tuple[dt.date, str] | None] = {}  # a component's members and all they reach
-        for component in strongly_connected(ids):  # what a component reaches comes first
+        for component in components:  # what a component reaches comes first
             members = set(component)
             outside = [reach[c] for n in component for c in ids.get(n, ()) if c not in members]
             out = max((k for k in outside if k is not None), default=None)
